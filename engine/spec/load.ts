@@ -111,7 +111,10 @@ function schemaDiagnostics(errors: ErrorObject[], source: SourceMap, data: unkno
   const seen = new Set<string>();
   // Branch errors of oneOf are reported at the same path as the specific error; prefer the specific.
   const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if');
-  const pool = specific.length ? specific : errors;
+  let pool = specific.length ? specific : errors;
+  // A value that may be null or an object: when the object branch has errors, the null branch's
+  // "must be null" is noise.
+  pool = pool.filter((e) => !(e.keyword === 'type' && (e.params as { type: string }).type === 'null' && pool.some((o) => o !== e && o.instancePath.startsWith(e.instancePath))));
   // For a `oneOf` value (e.g. a read that is null or an object), keep the object branch's errors.
   const byPath = new Map<string, ErrorObject[]>();
   for (const e of pool) {

@@ -252,7 +252,7 @@ export const PIPELINE_SCHEMA: Json = {
     datasets: mapOf('Datasets by name, each with its tables.', obj('A dataset.', { description: str('What it holds.'), tables: mapOf('Tables by name.', table) }, ['tables'])),
     objects: mapOf('Object collections (Cloud Storage) written by scrapers and publishers; referenced as `objects/NAME`.', obj('An object collection.', {
       bucket: str('Bucket alias (a key of `buckets`).'),
-      path: str('Object path pattern with {date} (the partition) and other {placeholders}.', { pattern: '\\{date\\}' }),
+      path: str('Object path pattern with {date} (the partition) and other {placeholders}. Collections that processors read must contain {date}.'),
       description: str('What the objects hold.'),
     }, ['bucket', 'path'])),
     documents: mapOf('Document collections (Firestore) written by publishers; referenced as `documents/NAME`.', obj('A document collection.', {

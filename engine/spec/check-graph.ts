@@ -1,0 +1,117 @@
+// Graph rules over the built plan: dependency cycles (named), level-order and phase-order violations,
+// processors nothing can ever trigger, and gate members that can never complete.
+import { Graph, alg } from '@dagrejs/graphlib';
+import { diagnostic, type Code, type Diagnostic } from './diagnostics.js';
+import type { Plan, SourcePos } from './plan.js';
+
+
+/** processor → processors reading its output for the same partition (the edges a cycle is made of). */
+export function dependencyGraph(plan: Plan): InstanceType<typeof Graph> {
+  const g = new Graph({ directed: true });
+  for (const p of plan.processors.values()) g.setNode(p.name);
+  for (const p of plan.processors.values()) {
+    for (const r of p.reads) {
+      if (r.window && !r.window.includeCurrent) continue; // history of earlier partitions is not a cycle
+      const w = plan.writerOf.get(r.asset);
+      if (w) g.setEdge(w, p.name);
+    }
+  }
+  return g;
+}
+
+/** Processors something can set in motion: triggers, gates, stages, schedules, or the first phase. */
+export function triggerable(plan: Plan): Map<string, string> {
+  const why = new Map<string, string>();
+  const firstPhase = plan.phases[0]?.name;
+  const firedStages = new Set<string>();
+  const fire = (kind: string, name: string, by: string) => {
+    if (kind === 'processor') why.set(name, why.get(name) ?? by);
+    if (kind === 'stage') firedStages.add(name);
+  };
+  for (const g of plan.gates.values()) for (const t of g.fires) fire(t.kind, t.name, `gate ${g.name}`);
+  for (const s of plan.schedules.values()) {
+    fire(s.target.kind, s.target.name, `schedule ${s.name}`);
+    if (s.target.kind === 'gate') for (const t of plan.gates.get(s.target.name)!.fires) fire(t.kind, t.name, `schedule ${s.name}`);
+  }
+  for (const st of firedStages) for (const lvl of plan.stages.get(st)!.levels) for (const m of lvl) why.set(m, why.get(m) ?? `stage ${st}`);
+  for (const p of plan.processors.values()) {
+    if (p.triggers.some((t) => plan.writerOf.has(t) || plan.assets.get(t)?.kind === 'table')) why.set(p.name, why.get(p.name) ?? 'triggers');
+    if (p.phase === firstPhase) why.set(p.name, why.get(p.name) ?? 'first phase');
+  }
+  return why;
+}
+
+export function checkGraph(plan: Plan): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const add = (code: Code, at: SourcePos, message: string, hint?: string) => out.push(diagnostic(code, at, message, hint));
+  const g = dependencyGraph(plan);
+
+  for (const cycle of alg.findCycles(g)) {
+    const names = [...cycle].reverse();
+    const first = [...names].sort()[0]!;
+    const start = names.indexOf(first);
+    const ordered = [...names.slice(start), ...names.slice(0, start)];
+    add('PIPE023', plan.processors.get(first)!.source, `dependency cycle: ${[...ordered, ordered[0]].join(' → ')}`,
+      'break the cycle: read the earlier partitions with a `window` (history), or remove one of the reads');
+  }
+
+  // Reads of a table no processor writes and that is not external.
+  for (const p of plan.processors.values()) {
+    for (const r of p.reads) {
+      const a = plan.assets.get(r.asset)!;
+      if (!plan.writerOf.has(r.asset) && !(a.kind === 'table' && a.external))
+        add('PIPE015', r.source, `processor \`${p.name}\` reads \`${r.asset}\`, which no processor writes`,
+          a.kind === 'table' ? `add a processor that writes it, or mark the table \`external: true\` if it is loaded outside the pipeline` : 'add a processor that writes this collection');
+      const w = plan.writerOf.get(r.asset);
+      const sameSlice = !r.window || r.window.includeCurrent;
+      if (!w || w === p.name || !sameSlice) continue;
+      const wp = plan.processors.get(w)!;
+      if (wp.phaseNumber > p.phaseNumber)
+        add('PIPE044', r.source, `\`${p.name}\` (phase ${p.phase}) reads \`${r.asset}\` for the same partition, written later by \`${w}\` (phase ${wp.phase})`,
+          'a processor reads only from its own or earlier phases; move one of them, or read history with a `window`');
+      if (p.stage && wp.stage && p.stage.name === wp.stage.name && wp.stage.level >= p.stage.level)
+        add('PIPE017', r.source, `\`${p.name}\` (stage ${p.stage.name}, level ${p.stage.level}) reads \`${r.asset}\`, the output of \`${w}\` at level ${wp.stage.level}`,
+          `move \`${w}\` to an earlier level than \`${p.name}\`, or \`${p.name}\` to a later one`);
+    }
+  }
+
+  const why = triggerable(plan);
+  const members = new Set([...plan.gates.values()].flatMap((g) => g.members));
+  for (const p of plan.processors.values()) {
+    if (why.has(p.name) || members.has(p.name)) continue;
+    add('PIPE019', p.source, `nothing can ever trigger processor \`${p.name}\`: it has no triggers, and no gate, stage or schedule fires it`,
+      'add `triggers:` (one of its reads), or fire it from a gate, stage or schedule');
+  }
+
+  // Gate members that can never complete: untriggerable, or downstream of the gate itself.
+  for (const gate of plan.gates.values()) {
+    const downstream = downstreamOf(plan, g, gate.fires.flatMap((t) => processorsOfTarget(plan, t.kind, t.name)));
+    gate.members.forEach((m) => {
+      if (!why.has(m))
+        add('PIPE018', gate.source, `gate \`${gate.name}\` waits for \`${m}\`, which nothing can ever trigger`, `give \`${m}\` triggers, or fire it from a schedule`);
+      else if (downstream.has(m))
+        add('PIPE018', gate.source, `gate \`${gate.name}\` waits for \`${m}\`, which only runs after the gate fires (it depends on the gate's targets)`, `remove \`${m}\` from wait_for`);
+    });
+  }
+  return out;
+}
+
+function processorsOfTarget(plan: Plan, kind: string, name: string): string[] {
+  if (kind === 'processor') return [name];
+  if (kind === 'stage') return plan.stages.get(name)!.levels.flat();
+  if (kind === 'gate') return plan.gates.get(name)!.fires.flatMap((t) => processorsOfTarget(plan, t.kind, t.name));
+  return [];
+}
+
+function downstreamOf(plan: Plan, g: InstanceType<typeof Graph>, roots: string[]): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...roots];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    for (const s of (g.successors(n) as string[] | undefined) ?? []) stack.push(s);
+    for (const gn of plan.gatesOf.get(n) ?? []) stack.push(...plan.gates.get(gn)!.fires.flatMap((t) => processorsOfTarget(plan, t.kind, t.name)));
+  }
+  return seen;
+}

@@ -1,0 +1,246 @@
+// Semantic checks that need names resolved: every reference to a table, collection, processor, phase,
+// gate, stage, bucket, entity, column and alert sink must exist (with a did-you-mean), outputs must be
+// well-formed and written once, cron expressions, time zones and limits must make sense.
+// Graph rules (cycles, levels, triggerability) run later on the built plan: see check-graph.ts.
+import { Cron } from 'croner';
+import { diagnostic, didYouMean, type Code, type Diagnostic } from './diagnostics.js';
+import { parseDuration } from './duration.js';
+import type { PathSeg, SourceMap } from './load.js';
+import type { RawSpec, RawWindow } from './types.js';
+
+export function assetRefs(spec: RawSpec): Map<string, 'table' | 'objects' | 'documents'> {
+  const refs = new Map<string, 'table' | 'objects' | 'documents'>();
+  for (const [ds, d] of Object.entries(spec.datasets)) for (const t of Object.keys(d.tables)) refs.set(`${ds}.${t}`, 'table');
+  for (const o of Object.keys(spec.objects ?? {})) refs.set(`objects/${o}`, 'objects');
+  for (const o of Object.keys(spec.documents ?? {})) refs.set(`documents/${o}`, 'documents');
+  return refs;
+}
+
+export function tableSpec(spec: RawSpec, ref: string) {
+  const [ds, t] = ref.split('.');
+  return ds && t ? spec.datasets[ds]?.tables[t] : undefined;
+}
+
+export function outputsOf(writes: string | string[]): string[] {
+  return Array.isArray(writes) ? writes : [writes];
+}
+
+export function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function checkReferences(spec: RawSpec, src: SourceMap): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (path: PathSeg[], key = false) => src.at(path, { key });
+  const add = (code: Code, path: PathSeg[], message: string, hint?: string, key = false) => out.push(diagnostic(code, at(path, key), message, hint));
+  const unknown = (code: Code, path: PathSeg[], what: string, name: string, candidates: Iterable<string>, fix: string, key = false) => {
+    const guess = didYouMean(name, candidates);
+    add(code, path, `${what} \`${name}\` does not exist`, guess ? `did you mean \`${guess}\`?` : fix, key);
+  };
+
+  const assets = assetRefs(spec);
+  const processors = Object.keys(spec.processors);
+  const phases = Object.keys(spec.phases);
+  const gates = Object.keys(spec.gates ?? {});
+  const stages = Object.keys(spec.stages ?? {});
+  const entities = Object.keys(spec.entities ?? {});
+  const sinks = Object.keys(spec.alerts ?? {});
+  const pkey = spec.partition.key;
+
+  if (spec.partition.timezone && !validTimeZone(spec.partition.timezone))
+    add('PIPE036', ['partition', 'timezone'], `unknown time zone \`${spec.partition.timezone}\``, 'use an IANA name such as America/New_York or UTC');
+
+  // Names of processors, gates and stages share one namespace: targets refer to them by name.
+  const owner = new Map<string, string>();
+  for (const [kind, names] of [['processor', processors], ['gate', gates], ['stage', stages]] as const) {
+    for (const n of names) {
+      const prev = owner.get(n);
+      if (prev) add('PIPE037', [`${kind}s` === 'processors' ? 'processors' : `${kind}s`, n], `\`${n}\` names both a ${prev} and a ${kind}`, 'rename one: gates, stages and processors are targets referred to by name', true);
+      else owner.set(n, kind);
+    }
+  }
+
+  // Tables: key, partition column, entities.
+  for (const [ds, d] of Object.entries(spec.datasets)) {
+    for (const [t, table] of Object.entries(d.tables)) {
+      const base: PathSeg[] = ['datasets', ds, 'tables', t];
+      const cols = Object.keys(table.columns);
+      if (!table.columns[pkey])
+        add('PIPE026', [...base, 'columns'], `table \`${ds}.${t}\` has no \`${pkey}\` column (the partition key)`, `add \`${pkey}: { type: date, nullable: false }\` to its columns`, true);
+      table.key.forEach((k, i) => {
+        if (!table.columns[k]) unknown('PIPE025', [...base, 'key', i], `key column`, k, cols, `declare \`${k}\` under columns, or remove it from the key`);
+      });
+      for (const [kind, col] of Object.entries(table.entities ?? {})) {
+        if (!entities.includes(kind)) unknown('PIPE027', [...base, 'entities', kind], 'entity kind', kind, entities, 'declare it under `entities:` at the top level', true);
+        if (!table.columns[col]) unknown('PIPE028', [...base, 'entities', kind], `entity column`, col, cols, `declare \`${col}\` under columns`);
+      }
+    }
+  }
+
+  for (const [name, o] of Object.entries(spec.objects ?? {})) {
+    if (!spec.buckets?.[o.bucket]) unknown('PIPE031', ['objects', name, 'bucket'], 'bucket', o.bucket, Object.keys(spec.buckets ?? {}), 'declare it under `buckets:`');
+  }
+
+  // Phases: numbers and topics unique.
+  const numbers = new Map<number, string>();
+  const topics = new Map<string, string>();
+  for (const [name, ph] of Object.entries(spec.phases)) {
+    const prev = numbers.get(ph.number);
+    if (prev) add('PIPE033', ['phases', name, 'number'], `phases \`${prev}\` and \`${name}\` both have number ${ph.number}`, 'give every phase its own number: they order the pipeline');
+    else numbers.set(ph.number, name);
+    const tp = topics.get(ph.topic);
+    if (tp) add('PIPE020', ['phases', name, 'topic'], `topic \`${ph.topic}\` is already used by phase \`${tp}\``, 'every phase publishes on its own topic');
+    else topics.set(ph.topic, name);
+  }
+  for (const reserved of [`${spec.name}-requests`, `${spec.name}-tasks`]) {
+    const tp = topics.get(reserved);
+    if (tp) add('PIPE020', ['phases', tp, 'topic'], `topic \`${reserved}\` is reserved for the engine's own requests`, 'pick another topic name');
+  }
+
+  // Processors.
+  const writer = new Map<string, string>();
+  for (const [name, p] of Object.entries(spec.processors)) {
+    const base: PathSeg[] = ['processors', name];
+    if (!spec.phases[p.phase]) unknown('PIPE012', [...base, 'phase'], 'phase', p.phase, phases, 'declare it under `phases:`');
+    const outs = outputsOf(p.writes);
+    const tables = outs.filter((o) => !o.includes('/'));
+    if (tables.length > 1 || (tables.length === 1 && outs.length > 1))
+      add('PIPE030', [...base, 'writes'], `processor \`${name}\` writes ${outs.join(', ')}; a processor writes exactly one table, or only object/document collections`, 'split it into one processor per table');
+    outs.forEach((o, i) => {
+      const path = Array.isArray(p.writes) ? [...base, 'writes', i] : [...base, 'writes'];
+      if (!assets.has(o)) return unknown('PIPE010', path, o.includes('/') ? 'collection' : 'table', o, assets.keys(), 'declare it under `datasets:`, `objects:` or `documents:`');
+      const prev = writer.get(o);
+      if (prev) add('PIPE014', path, `\`${o}\` is written by both \`${prev}\` and \`${name}\``, 'exactly one processor writes each table or collection: merge the two or write two tables');
+      else writer.set(o, name);
+      if (tableSpec(spec, o)?.external) add('PIPE029', path, `\`${o}\` is declared external, but processor \`${name}\` writes it`, 'remove `external: true` from the table, or stop writing it here');
+    });
+    const readNames = Object.keys(p.reads ?? {});
+    for (const [ref, r] of Object.entries(p.reads ?? {})) {
+      const rp: PathSeg[] = [...base, 'reads', ref];
+      if (!assets.has(ref)) {
+        unknown('PIPE010', rp, ref.includes('/') ? 'collection' : 'table', ref, assets.keys(), 'declare it under `datasets:` (with `external: true` if written outside the pipeline)', true);
+        continue;
+      }
+      const coll = ref.startsWith('objects/') ? spec.objects?.[ref.slice(8)] : undefined;
+      if (coll && !coll.path.includes('{date}'))
+        add('PIPE005', ['objects', ref.slice(8), 'path'], `collection \`${ref}\` is read by \`${name}\`, but its path \`${coll.path}\` has no {date}`, 'put {date} in the path: it is how a partition\'s objects are found');
+      if (!r) continue;
+      const warn = r.warn_after ? parseDuration(r.warn_after) : undefined;
+      const fail = r.fail_after ? parseDuration(r.fail_after) : undefined;
+      if (warn !== undefined && fail !== undefined && warn > fail)
+        add('PIPE038', [...rp, 'warn_after'], `warn_after (${r.warn_after}) is longer than fail_after (${r.fail_after})`, 'a warning must come before the failure: make warn_after ≤ fail_after');
+      const w = r.window as RawWindow | string | undefined;
+      if (w && typeof w === 'object' && w.min_partitions !== undefined && w.min_partitions > w.days + (w.include_current ? 1 : 0))
+        add('PIPE038', [...rp, 'window', 'min_partitions'], `min_partitions (${w.min_partitions}) exceeds the window's ${w.days} partitions`, 'lower min_partitions or widen the window');
+    }
+    (p.triggers ?? []).forEach((t, i) => {
+      if (!readNames.includes(t)) {
+        const guess = didYouMean(t, readNames);
+        add('PIPE016', [...base, 'triggers', i], `processor \`${name}\` is triggered by \`${t}\`, which it does not read`, guess ? `did you mean \`${guess}\`?` : `add \`${t}\` to its reads, or remove the trigger`);
+      }
+    });
+    const outTable = tables.length === 1 ? tableSpec(spec, tables[0]!) : undefined;
+    (p.scopes ?? []).forEach((s, i) => {
+      if (!entities.includes(s)) return unknown('PIPE027', [...base, 'scopes', i], 'entity kind', s, entities, 'declare it under `entities:`');
+      if (outTable && !outTable.entities?.[s])
+        add('PIPE035', [...base, 'scopes', i], `processor \`${name}\` runs scoped to \`${s}\`, but its output table has no \`${s}\` entity column`, `map \`${s}\` to a column under the output table's \`entities:\`, or drop the scope`);
+      if (!outTable) add('PIPE035', [...base, 'scopes', i], `processor \`${name}\` writes collections, which cannot be written for a scope`, 'remove `scopes`');
+    });
+    if (p.fan_out) {
+      const f = p.fan_out;
+      if (!entities.includes(f.entity)) unknown('PIPE040', [...base, 'fan_out', 'entity'], 'entity kind', f.entity, entities, 'declare it under `entities:`');
+      const from = tableSpec(spec, f.from);
+      if (!assets.has(f.from)) unknown('PIPE010', [...base, 'fan_out', 'from'], 'table', f.from, assets.keys(), 'name the table listing the expected entities');
+      else if (!from?.entities?.[f.entity]) add('PIPE040', [...base, 'fan_out', 'from'], `\`${f.from}\` has no \`${f.entity}\` entity column to fan out over`, `map \`${f.entity}\` under its \`entities:\``);
+      if (outTable && !outTable.entities?.[f.entity]) add('PIPE040', [...base, 'fan_out', 'entity'], `the output of \`${name}\` has no \`${f.entity}\` entity column, so tasks cannot write per entity`, `map \`${f.entity}\` under the output table's \`entities:\``);
+      if (!readNames.includes(f.from)) add('PIPE040', [...base, 'fan_out', 'from'], `processor \`${name}\` fans out over \`${f.from}\`, which it does not read`, `add \`${f.from}\` to its reads`);
+    }
+  }
+
+  // Gates.
+  for (const [name, g] of Object.entries(spec.gates ?? {})) {
+    const base: PathSeg[] = ['gates', name];
+    g.wait_for.forEach((m, i) => {
+      if (!spec.processors[m]) unknown('PIPE011', [...base, 'wait_for', i], 'processor', m, processors, 'name a processor declared under `processors:`');
+    });
+    (g.critical ?? []).forEach((m, i) => {
+      if (!g.wait_for.includes(m)) add('PIPE039', [...base, 'critical', i], `critical member \`${m}\` is not in \`wait_for\``, `add \`${m}\` to wait_for, or remove it from critical`);
+    });
+    g.fires.forEach((t, i) => {
+      if (!owner.has(t)) unknown('PIPE013', [...base, 'fires', i], 'target', t, owner.keys(), 'a gate fires processors, gates or stages by name');
+    });
+  }
+
+  // Stages.
+  const levelOf = new Map<string, string>();
+  for (const [name, s] of Object.entries(spec.stages ?? {})) {
+    s.levels.forEach((lvl, li) =>
+      lvl.forEach((m, mi) => {
+        const path: PathSeg[] = ['stages', name, 'levels', li, mi];
+        if (!spec.processors[m]) return unknown('PIPE011', path, 'processor', m, processors, 'name a processor declared under `processors:`');
+        const prev = levelOf.get(m);
+        if (prev) add('PIPE034', path, `processor \`${m}\` already appears in ${prev}`, 'a processor belongs to one level of one stage');
+        else levelOf.set(m, `stage \`${name}\` level ${li + 1}`);
+      }),
+    );
+  }
+
+  // Schedules.
+  for (const [name, s] of Object.entries(spec.schedules ?? {})) {
+    const base: PathSeg[] = ['schedules', name];
+    const tz = s.timezone ?? spec.partition.timezone;
+    if (s.timezone && !validTimeZone(s.timezone)) add('PIPE036', [...base, 'timezone'], `unknown time zone \`${s.timezone}\``, 'use an IANA name such as America/Los_Angeles');
+    try {
+      new Cron(s.cron, { timezone: tz && validTimeZone(tz) ? tz : undefined, paused: true });
+      if (s.cron.trim().split(/\s+/).length !== 5) throw new Error('expected five fields');
+    } catch (e) {
+      add('PIPE021', [...base, 'cron'], `cron expression \`${s.cron}\` does not parse: ${(e as Error).message}`, 'write five fields: minute hour day-of-month month day-of-week, e.g. "15 6 * * *"');
+    }
+    if (!owner.has(s.target)) unknown('PIPE013', [...base, 'target'], 'target', s.target, owner.keys(), 'a schedule fires a processor, gate or stage by name');
+    if (s.stragglers) {
+      const p = spec.processors[s.target];
+      if (!p) add('PIPE042', [...base, 'stragglers'], 'straggler retries need a processor target', 'target the processor whose missing entities should be rerun');
+      if (!assets.has(s.stragglers.expected)) unknown('PIPE010', [...base, 'stragglers', 'expected'], 'table', s.stragglers.expected, assets.keys(), 'name the table listing the expected entities');
+      else if (!tableSpec(spec, s.stragglers.expected)?.entities?.[s.stragglers.entity])
+        add('PIPE042', [...base, 'stragglers', 'entity'], `\`${s.stragglers.expected}\` has no \`${s.stragglers.entity}\` entity column`, 'map the entity under that table\'s `entities:`');
+      if (p && !(p.scopes ?? []).includes(s.stragglers.entity))
+        add('PIPE042', [...base, 'stragglers', 'entity'], `processor \`${s.target}\` cannot run scoped to \`${s.stragglers.entity}\`, so stragglers cannot be rerun alone`, `add \`${s.stragglers.entity}\` to its scopes`);
+    }
+  }
+
+  // Checks.
+  for (const [name, c] of Object.entries(spec.checks ?? {})) {
+    const base: PathSeg[] = ['checks', name];
+    const t = tableSpec(spec, c.table);
+    if (!t) unknown('PIPE024', [...base, 'table'], 'table', c.table, [...assets.keys()].filter((a) => !a.includes('/')), 'check a table declared under `datasets:`');
+    if (c.kind === 'coverage') {
+      if (!c.of || !c.entity) add('PIPE041', base, `coverage check \`${name}\` needs \`of\` (the expected entities' table) and \`entity\``, 'add `of: dataset.table` and `entity: KIND`', true);
+      else {
+        const of = tableSpec(spec, c.of);
+        if (!of) unknown('PIPE024', [...base, 'of'], 'table', c.of, [...assets.keys()].filter((a) => !a.includes('/')), 'name a declared table');
+        else if (!of.entities?.[c.entity]) add('PIPE024', [...base, 'entity'], `\`${c.of}\` has no \`${c.entity}\` entity column`, `map \`${c.entity}\` under its \`entities:\``);
+        if (t && !t.entities?.[c.entity]) add('PIPE024', [...base, 'entity'], `\`${c.table}\` has no \`${c.entity}\` entity column`, `map \`${c.entity}\` under its \`entities:\``);
+      }
+    }
+    if ((c.kind === 'row_count' || c.kind === 'coverage') && c.warn_below === undefined && c.fail_below === undefined)
+      add('PIPE041', base, `${c.kind} check \`${name}\` has no threshold`, 'add warn_below and/or fail_below', true);
+    if (c.kind === 'coverage' && [c.warn_below, c.fail_below].some((v) => v !== undefined && v > 1))
+      add('PIPE041', [...base, c.warn_below !== undefined && c.warn_below > 1 ? 'warn_below' : 'fail_below'], 'coverage thresholds are shares between 0 and 1', 'write 0.95 for 95%');
+    if (c.warn_below !== undefined && c.fail_below !== undefined && c.fail_below > c.warn_below)
+      add('PIPE041', [...base, 'fail_below'], `fail_below (${c.fail_below}) is above warn_below (${c.warn_below})`, 'the failure threshold must be the lower one');
+    if (c.kind === 'freshness' && !c.warn_after && !c.fail_after) add('PIPE041', base, `freshness check \`${name}\` has no warn_after or fail_after`, 'add warn_after and/or fail_after', true);
+    if (c.deadline?.timezone && !validTimeZone(c.deadline.timezone)) add('PIPE036', [...base, 'deadline', 'timezone'], `unknown time zone \`${c.deadline.timezone}\``, 'use an IANA name such as America/New_York');
+    (c.sinks ?? []).forEach((s, i) => {
+      if (!spec.alerts?.[s]) unknown('PIPE032', [...base, 'sinks', i], 'alert sink', s, sinks, 'declare it under `alerts:`');
+    });
+  }
+  for (const [name, a] of Object.entries(spec.alerts ?? {})) {
+    if (a.type === 'webhook' && !a.url && !a.url_env) add('PIPE005', ['alerts', name], `webhook sink \`${name}\` has neither url nor url_env`, 'add `url_env: NAME_OF_ENV_VAR` (or `url:`)', true);
+  }
+  return out;
+}
