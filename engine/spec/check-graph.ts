@@ -6,8 +6,8 @@ import type { Plan, SourcePos } from './plan.js';
 
 
 /** processor → processors reading its output for the same partition (the edges a cycle is made of). */
-export function dependencyGraph(plan: Plan): InstanceType<typeof Graph> {
-  const g = new Graph({ directed: true });
+export function dependencyGraph(plan: Plan): Graph {
+  const g: Graph = new Graph({ directed: true });
   for (const p of plan.processors.values()) g.setNode(p.name);
   for (const p of plan.processors.values()) {
     for (const r of p.reads) {
@@ -103,7 +103,7 @@ function processorsOfTarget(plan: Plan, kind: string, name: string): string[] {
   return [];
 }
 
-function downstreamOf(plan: Plan, g: InstanceType<typeof Graph>, roots: string[]): Set<string> {
+function downstreamOf(plan: Plan, g: Graph, roots: string[]): Set<string> {
   const seen = new Set<string>();
   const stack = [...roots];
   while (stack.length) {

@@ -2,6 +2,7 @@
 // game codes and tip-off times. Built once per seed for the whole season (cheap), so
 // any single date's slate is independent of which dates were asked for before.
 
+import { registerCache } from './cache.js';
 import { addDays, compactDate, dateRange, daysBetween, weekday } from './dates.js';
 import { Rng, clamp } from './prng.js';
 import { TEAMS, team as teamOf } from './teams.js';
@@ -164,6 +165,7 @@ function buildSeason(seed: number): Season {
 }
 
 const cache = new Map<number, Season>();
+registerCache(() => cache.clear());
 
 export function season(seed: number): Season {
   let s = cache.get(seed);

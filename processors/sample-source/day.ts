@@ -2,6 +2,7 @@
 // who is available at tip-off and the simulated games (lazily, memoised). Everything
 // the endpoint formatters need comes from here.
 
+import { registerCache } from './cache.js';
 import { boxScore, type GameBox } from './boxscore.js';
 import { gamesOn, season, type ScheduledGame } from './calendar.js';
 import { applyCorrection } from './corrections.js';
@@ -100,7 +101,8 @@ function buildDay(seed: number, date: string, overrides: Overrides): Day {
   return day;
 }
 
-const caches = new WeakMap<Overrides, Map<string, Day>>();
+let caches = new WeakMap<Overrides, Map<string, Day>>();
+registerCache(() => (caches = new WeakMap()));
 
 export function day(seed: number, date: string, overrides: Overrides = NO_OVERRIDES): Day {
   let cache = caches.get(overrides);

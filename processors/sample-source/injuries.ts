@@ -2,6 +2,7 @@
 // into the official-report timeline (status per report time) for one date. Control
 // flips are merged in here so late status changes show up only from their time on.
 
+import { registerCache } from './cache.js';
 import { SEASON_END, SEASON_START, gamesOn, isBackToBack } from './calendar.js';
 import { addDays, daysBetween, minutesOf } from './dates.js';
 import { Rng } from './prng.js';
@@ -54,6 +55,7 @@ interface Spell {
 }
 
 const spellCache = new Map<number, Map<number, Spell[]>>();
+registerCache(() => spellCache.clear());
 
 function spellsFor(seed: number, p: Player): Spell[] {
   let bySeed = spellCache.get(seed);

@@ -1,0 +1,193 @@
+// The local StateStore: every collection of orchestration state in one generic DuckDB table,
+// `_pipeline.state_docs(collection, id, doc JSON)`, in the same file as the warehouse.
+//
+// Transactions are serializable because they are serialized: all transactions on one database file
+// in this process take the same in-process lock ('state'), whichever StateStore instance runs them.
+// DuckDB alone would only catch two transactions writing the same row, not a read of one document
+// followed by a write of another (write skew), and it is cheap here: a transaction is a few point
+// reads and one or two statements. Writes are buffered and applied at commit in the same DuckDB
+// transaction as the reads; `get`/`getMany`/`query` inside a transaction see its buffered writes.
+import type { Collection, Filter, StateStore, StateTx } from '../../ports.js';
+import { openDuckDb, type DuckConn, type DuckDb, type SqlParam } from './duckdb.js';
+import { compareForFilter, filterSql, matchesFilter } from './state-filter.js';
+
+const TABLE = '_pipeline.state_docs';
+/** Rows per INSERT statement when applying a transaction's buffered sets. */
+const WRITE_CHUNK = 500;
+
+type Doc = Record<string, unknown>;
+
+interface BufferedWrite {
+  collection: Collection;
+  id: string;
+  /** The serialized document; undefined for a delete. */
+  json?: string;
+}
+
+const bufferKey = (collection: string, id: string) => `${collection}\u0000${id}`;
+
+async function readDocs(conn: DuckConn, collection: Collection, ids: string[]): Promise<Map<string, Doc>> {
+  const found = new Map<string, Doc>();
+  for (let i = 0; i < ids.length; i += WRITE_CHUNK) {
+    const chunk = ids.slice(i, i + WRITE_CHUNK);
+    const rows = await conn.all(
+      `SELECT id, doc FROM ${TABLE} WHERE collection = ? AND id IN (${chunk.map(() => '?').join(', ')})`,
+      [collection, ...chunk],
+    );
+    for (const row of rows) found.set(row.id as string, row.doc as Doc);
+  }
+  return found;
+}
+
+async function queryDocs(conn: DuckConn, collection: Collection, filter: Filter, limit?: number) {
+  const { conditions, params, orderBy } = filterSql(filter);
+  const where = ['collection = ?', ...conditions].join(' AND ');
+  const limitSql = limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(limit))}`;
+  const rows = await conn.all(`SELECT id, doc FROM ${TABLE} WHERE ${where} ORDER BY ${orderBy}${limitSql}`, [
+    collection,
+    ...params,
+  ]);
+  return rows.map((row) => ({ id: row.id as string, doc: row.doc as Doc }));
+}
+
+/** A transaction's view: committed state (read on the transaction's connection) plus its buffer. */
+class BufferedTx implements StateTx {
+  readonly writes = new Map<string, BufferedWrite>();
+  finished = false;
+
+  constructor(private readonly conn: DuckConn) {}
+
+  private check(): void {
+    if (this.finished) throw new Error('state transaction already finished: do not use its tx after fn returns');
+  }
+
+  async get<T>(collection: Collection, id: string): Promise<T | undefined> {
+    return (await this.getMany<T>(collection, [id]))[0];
+  }
+
+  async getMany<T>(collection: Collection, ids: string[]): Promise<(T | undefined)[]> {
+    this.check();
+    const unbuffered = ids.filter((id) => !this.writes.has(bufferKey(collection, id)));
+    const stored = unbuffered.length ? await readDocs(this.conn, collection, [...new Set(unbuffered)]) : new Map();
+    return ids.map((id) => {
+      const w = this.writes.get(bufferKey(collection, id));
+      if (w) return w.json === undefined ? undefined : (JSON.parse(w.json) as T);
+      return stored.get(id) as T | undefined;
+    });
+  }
+
+  async query<T>(collection: Collection, filter: Filter): Promise<T[]> {
+    this.check();
+    const mine = [...this.writes.values()].filter((w) => w.collection === collection);
+    // Ask for enough extra rows that buffered deletes or overwrites cannot push results out of the limit.
+    const limit = filter.limit === undefined ? undefined : filter.limit + mine.length;
+    const stored = await queryDocs(this.conn, collection, filter, limit);
+    if (mine.length === 0) return stored.map((r) => r.doc as T);
+    const merged = stored.filter((r) => !this.writes.has(bufferKey(collection, r.id)));
+    for (const w of mine) {
+      if (w.json === undefined) continue;
+      const doc = JSON.parse(w.json) as Doc;
+      if (matchesFilter(doc, filter)) merged.push({ id: w.id, doc });
+    }
+    merged.sort(compareForFilter(filter));
+    const out = filter.limit === undefined ? merged : merged.slice(0, filter.limit);
+    return out.map((r) => r.doc as T);
+  }
+
+  set<T extends object>(collection: Collection, id: string, doc: T): void {
+    this.check();
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+      throw new Error(`state ${collection}/${id}: a document must be a plain object`);
+    }
+    // Serialize now: the stored document is the value at the time of set, as in Firestore.
+    this.writes.set(bufferKey(collection, id), { collection, id, json: JSON.stringify(doc) });
+  }
+
+  delete(collection: Collection, id: string): void {
+    this.check();
+    this.writes.set(bufferKey(collection, id), { collection, id });
+  }
+
+  /** Apply the buffer: one upsert per chunk of sets, one delete per collection. */
+  async apply(): Promise<void> {
+    const sets = [...this.writes.values()].filter((w) => w.json !== undefined);
+    for (let i = 0; i < sets.length; i += WRITE_CHUNK) {
+      const chunk = sets.slice(i, i + WRITE_CHUNK);
+      const params: SqlParam[] = chunk.flatMap((w) => [w.collection, w.id, w.json!]);
+      await this.conn.run(
+        `INSERT INTO ${TABLE} (collection, id, doc) VALUES ${chunk.map(() => '(?, ?, ?::JSON)').join(', ')} ` +
+          `ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc`,
+        params,
+      );
+    }
+    const deletes = new Map<string, string[]>();
+    for (const w of this.writes.values()) {
+      if (w.json === undefined) deletes.set(w.collection, [...(deletes.get(w.collection) ?? []), w.id]);
+    }
+    for (const [collection, ids] of deletes) {
+      for (let i = 0; i < ids.length; i += WRITE_CHUNK) {
+        const chunk = ids.slice(i, i + WRITE_CHUNK);
+        await this.conn.run(`DELETE FROM ${TABLE} WHERE collection = ? AND id IN (${chunk.map(() => '?').join(', ')})`, [
+          collection,
+          ...chunk,
+        ]);
+      }
+    }
+  }
+}
+
+export class DuckDbStateStore implements StateStore {
+  /** Open a state store on its own reference to a database file (closed with the store). */
+  static async open(file: string): Promise<DuckDbStateStore> {
+    return new DuckDbStateStore(await openDuckDb(file), { ownsDb: true });
+  }
+
+  private readonly ownsDb: boolean;
+
+  constructor(
+    private readonly db: DuckDb,
+    opts: { ownsDb?: boolean } = {},
+  ) {
+    this.ownsDb = opts.ownsDb ?? false;
+  }
+
+  private ready(): Promise<void> {
+    return this.db.setup('state_docs', [
+      'CREATE SCHEMA IF NOT EXISTS _pipeline',
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (collection VARCHAR NOT NULL, id VARCHAR NOT NULL, doc JSON NOT NULL, PRIMARY KEY (collection, id))`,
+    ]);
+  }
+
+  async transaction<T>(fn: (tx: StateTx) => Promise<T>): Promise<T> {
+    await this.ready();
+    return this.db.transaction(
+      async (conn) => {
+        const tx = new BufferedTx(conn);
+        try {
+          const out = await fn(tx);
+          await tx.apply();
+          return out;
+        } finally {
+          tx.finished = true;
+        }
+      },
+      { lock: 'state' },
+    );
+  }
+
+  async get<T>(collection: Collection, id: string): Promise<T | undefined> {
+    await this.ready();
+    const found = await this.db.withConnection((conn) => readDocs(conn, collection, [id]));
+    return found.get(id) as T | undefined;
+  }
+
+  async query<T>(collection: Collection, filter: Filter): Promise<T[]> {
+    await this.ready();
+    const rows = await this.db.withConnection((conn) => queryDocs(conn, collection, filter, filter.limit));
+    return rows.map((r) => r.doc as T);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDb) await this.db.close();
+  }
+}

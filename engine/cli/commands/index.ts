@@ -1,0 +1,7 @@
+// Every CLI command, one registrar per file. Add a command by adding its file and one line here.
+import type { Command } from 'commander';
+import type { CliIO } from '../io.js';
+
+export type Registrar = (program: Command, io: CliIO) => void;
+
+export const COMMANDS: Registrar[] = [];

@@ -1,0 +1,55 @@
+// Partition arithmetic on YYYY-MM-DD dates and local-time conversions for schedules and deadlines.
+// Pure: no clock; "now" is always passed in. Intl supplies time-zone offsets.
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isDate(s: string): boolean {
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s;
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Inclusive list of dates from `from` to `to`. */
+export function dateRange(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/** The partitions a window covers for a run's partition. */
+export function windowPartitions(partition: string, days: number, includeCurrent: boolean): string[] {
+  const from = addDays(partition, -days);
+  const to = includeCurrent ? partition : addDays(partition, -1);
+  return dateRange(from, to);
+}
+
+/** Offset of `timeZone` from UTC at instant `ms`, in minutes. */
+export function zoneOffsetMinutes(ms: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(ms));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
+}
+
+/** The local calendar date of instant `ms` in `timeZone`. */
+export function localDate(ms: number, timeZone: string): string {
+  return new Date(ms + zoneOffsetMinutes(ms, timeZone) * 60000).toISOString().slice(0, 10);
+}
+
+/** The instant of local time `hh:mm` on `date` in `timeZone`. */
+export function instantOf(date: string, hhmm: string, timeZone: string): number {
+  const guess = Date.parse(`${date}T${hhmm}:00Z`);
+  const off1 = zoneOffsetMinutes(guess, timeZone);
+  const first = guess - off1 * 60000;
+  const off2 = zoneOffsetMinutes(first, timeZone);
+  return guess - off2 * 60000;
+}

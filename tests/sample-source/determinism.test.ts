@@ -1,0 +1,65 @@
+// Same seed => byte-identical JSON regardless of request order; different seed => different data.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { clearCaches, gamebooks, gamesOn, oddsPlayerProps, playByPlay, season } from '../../processors/sample-source/index.js';
+import { DATE, getJson, withSource } from './helpers.js';
+
+const OTHER = '2026-01-20';
+
+async function snapshotOf(s: Parameters<Parameters<typeof withSource>[0]>[0], date: string): Promise<string> {
+  const sched = await getJson(s, `/nba-com/schedule?date=${date}`);
+  const game = sched.leagueSchedule.gameDates[0].games[0];
+  const parts = await Promise.all([
+    getJson(s, `/nba-com/scoreboard?date=${date}`),
+    getJson(s, `/nba-com/gamebooks?date=${date}`),
+    getJson(s, `/nba-com/play-by-play?date=${date}&game_id=${game.gameId}`),
+    getJson(s, `/nba-com/injury-report?date=${date}&time=08:30`),
+    getJson(s, `/odds-api/player-props?date=${date}&snapshot=2`),
+    getJson(s, `/bettingpros/player-props?date=${date}&market=points&snapshot=3`),
+    getJson(s, `/bigdataball/play-by-play?date=${date}&game_id=${game.gameId}`),
+  ]);
+  return JSON.stringify([sched, ...parts]);
+}
+
+test('same seed gives identical JSON independent of request order', async () => {
+  clearCaches();
+  const a = await withSource(async (s) => {
+    const first = await snapshotOf(s, DATE);
+    await snapshotOf(s, OTHER);
+    return first;
+  }, 11);
+  // Drop every memo so the second run really regenerates, in a different order.
+  clearCaches();
+  const b = await withSource(async (s) => {
+    await snapshotOf(s, OTHER);
+    await snapshotOf(s, '2026-03-01');
+    return snapshotOf(s, DATE);
+  }, 11);
+  assert.equal(a, b);
+});
+
+test('pure functions match the server and differ across seeds', async () => {
+  await withSource(async (s) => {
+    const viaHttp = await getJson(s, `/nba-com/gamebooks?date=${DATE}`);
+    assert.deepEqual(viaHttp, JSON.parse(JSON.stringify(gamebooks(11, DATE))));
+    const g = gamesOn(11, DATE)[0]!;
+    assert.deepEqual(await getJson(s, `/nba-com/play-by-play?date=${DATE}&game_id=${g.gameId}`), JSON.parse(JSON.stringify(playByPlay(11, DATE, g.gameId))));
+    assert.deepEqual(await getJson(s, `/odds-api/player-props?date=${DATE}&snapshot=0`), JSON.parse(JSON.stringify(oddsPlayerProps(11, DATE, { snapshot: 0 }))));
+  }, 11);
+  assert.notEqual(JSON.stringify(gamebooks(11, DATE)), JSON.stringify(gamebooks(12, DATE)));
+  assert.notDeepEqual(season(11).games.slice(0, 40).map((g) => g.gameCode), season(12).games.slice(0, 40).map((g) => g.gameCode));
+});
+
+test('generating one 15-game-ish date is fast', () => {
+  const seed = 99;
+  season(seed);
+  const busiest = [...season(seed).byDate.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
+  gamebooks(seed, '2025-12-01'); // warm up the JIT on a different date
+  const t0 = performance.now();
+  gamebooks(seed, busiest[0]);
+  oddsPlayerProps(seed, busiest[0]);
+  const ms = performance.now() - t0;
+  assert.ok(busiest[1].length >= 10, `busiest date has ${busiest[1].length} games`);
+  assert.ok(ms < 50, `took ${ms.toFixed(1)} ms`);
+});
