@@ -121,7 +121,7 @@ export function decide(plan: Plan, cand: Candidate, snap: Snapshot, now: number)
   if (notReady.length) return { ...withInputs, kind: 'skip:not-ready', reasons: notReady.map((e) => e.reason!) };
   if (stale.length) return { ...withInputs, kind: 'fail:stale', reasons: stale.map((e) => e.reason!) };
 
-  if (snap.attempts?.terminal && !cand.force)
+  if (snap.attempts?.terminal && snap.attempts.fingerprint === fp && !cand.force)
     return { ...withInputs, kind: 'skip:terminal', reasons: [`${p.name} failed for good for ${cand.partition} after ${snap.attempts.attempts} attempt(s): ${snap.attempts.lastError ?? 'unknown error'}; replay it from the DLQ or trigger it with --force`] };
 
   const last = snap.lastSuccess;

@@ -2,16 +2,17 @@
 // every member of level k settled for that epoch (succeeded or already up to date), level k+1 is
 // requested with the same scope. A member that failed or was not ready halts the epoch there.
 import type { Plan } from '../spec/plan.js';
-import type { BackfillFlags, Lineage, RunRequested, Scope, StageEpoch, StageMember } from './types.js';
+import { scopeFor } from './scope.js';
+import type { BackfillFlags, ChangedEntities, Lineage, RunRequested, StageEpoch, StageMember } from './types.js';
 
-export function openEpoch(stage: string, partition: string, prev: StageEpoch | undefined, scope: Scope | null, lineage: Lineage, backfill: BackfillFlags | null, now: number): StageEpoch {
-  return { stage, partition, epoch: (prev?.epoch ?? 0) + 1, scope, firedAt: now, level: 1, lineage, backfill };
+export function openEpoch(stage: string, partition: string, prev: StageEpoch | undefined, changed: ChangedEntities | null, lineage: Lineage, backfill: BackfillFlags | null, now: number): StageEpoch {
+  return { stage, partition, epoch: (prev?.epoch ?? 0) + 1, changed, firedAt: now, level: 1, lineage, backfill };
 }
 
 export function levelRequests(plan: Plan, epoch: StageEpoch, level: number, parents: string[], now: number): RunRequested[] {
   const members = plan.stages.get(epoch.stage)!.levels[level - 1] ?? [];
   return members.map((processor) => ({
-    type: 'run_requested', processor, partition: epoch.partition, scope: epoch.scope, reason: 'stage', source: `${epoch.stage}/level-${level}`,
+    type: 'run_requested', processor, partition: epoch.partition, scope: scopeFor(plan.processors.get(processor)!, epoch.changed), reason: 'stage', source: `${epoch.stage}/level-${level}`,
     stage: { name: epoch.stage, epoch: epoch.epoch, level }, correlationId: epoch.lineage.correlationId, parents,
     backfill: epoch.backfill, emittedAt: now,
   }));

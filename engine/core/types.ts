@@ -139,6 +139,8 @@ export interface AttemptState {
   lastErrorType?: string;
   nextAttemptAt?: number;
   terminal: boolean;
+  /** Input fingerprint of the failing attempts: new inputs lift a terminal failure. */
+  fingerprint?: string;
 }
 
 export interface GateFire {
@@ -155,7 +157,8 @@ export interface StageEpoch {
   stage: string;
   partition: string;
   epoch: number;
-  scope: Scope | null;
+  /** Entities changed upstream of this fire (null = everything): each level's scope comes from it. */
+  changed: ChangedEntities | null;
   firedAt: number;
   /** Highest level requested for this epoch. */
   level: number;

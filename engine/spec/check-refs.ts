@@ -6,7 +6,7 @@ import { Cron } from 'croner';
 import { diagnostic, didYouMean, type Code, type Diagnostic } from './diagnostics.js';
 import { parseDuration } from './duration.js';
 import type { PathSeg, SourceMap } from './load.js';
-import type { RawSpec, RawWindow } from './types.js';
+import type { RawRetry, RawSpec, RawWindow } from './types.js';
 
 export function assetRefs(spec: RawSpec): Map<string, 'table' | 'objects' | 'documents'> {
   const refs = new Map<string, 'table' | 'objects' | 'documents'>();
@@ -77,7 +77,11 @@ export function checkReferences(spec: RawSpec, src: SourceMap): Diagnostic[] {
       });
       for (const [kind, col] of Object.entries(table.entities ?? {})) {
         if (!entities.includes(kind)) unknown('PIPE027', [...base, 'entities', kind], 'entity kind', kind, entities, 'declare it under `entities:` at the top level', true);
-        if (!table.columns[col]) unknown('PIPE028', [...base, 'entities', kind], `entity column`, col, cols, `declare \`${col}\` under columns`);
+        if (!table.columns[col]) {
+          const guess = didYouMean(col, cols);
+          add('PIPE028', [...base, 'entities', kind], `entity \`${kind}\` of table \`${ds}.${t}\` maps to column \`${col}\`, which the table does not declare`,
+            guess ? `did you mean \`${guess}\`?` : `declare \`${col}\` under columns, or map \`${kind}\` to a declared column`);
+        }
       }
     }
   }
@@ -102,15 +106,39 @@ export function checkReferences(spec: RawSpec, src: SourceMap): Diagnostic[] {
     if (tp) add('PIPE020', ['phases', tp, 'topic'], `topic \`${reserved}\` is reserved for the engine's own requests`, 'pick another topic name');
   }
 
+  // Retry policies: the first wait cannot exceed the longest.
+  const checkRetry = (r: RawRetry | undefined, path: PathSeg[]) => {
+    const initial = r?.initial_backoff ? parseDuration(r.initial_backoff) : undefined;
+    const max = r?.max_backoff ? parseDuration(r.max_backoff) : undefined;
+    if (initial !== undefined && max !== undefined && initial > max)
+      add('PIPE045', [...path, 'initial_backoff'], `initial_backoff (${r!.initial_backoff}) is longer than max_backoff (${r!.max_backoff})`, 'make initial_backoff ≤ max_backoff: the wait grows from the first to the longest');
+  };
+  checkRetry(spec.defaults?.retry, ['defaults', 'retry']);
+
   // Processors.
   const writer = new Map<string, string>();
+  // Processor names and legacy names share the namespace legacy messages are routed by.
+  const undated = new Set<string>();
+  const legacyOwner = new Map<string, string>(processors.map((n) => [n, n] as const));
   for (const [name, p] of Object.entries(spec.processors)) {
     const base: PathSeg[] = ['processors', name];
     if (!spec.phases[p.phase]) unknown('PIPE012', [...base, 'phase'], 'phase', p.phase, phases, 'declare it under `phases:`');
     const outs = outputsOf(p.writes);
     const tables = outs.filter((o) => !o.includes('/'));
-    if (tables.length > 1 || (tables.length === 1 && outs.length > 1))
-      add('PIPE030', [...base, 'writes'], `processor \`${name}\` writes ${outs.join(', ')}; a processor writes exactly one table, or only object/document collections`, 'split it into one processor per table');
+    if (tables.length > 1 || (tables.length === 1 && outs.length > 1)) {
+      // At the first output that breaks the rule: the second table, or the table among collections.
+      const bad = tables.length > 1 ? outs.indexOf(tables[1]!) : outs.indexOf(tables[0]!);
+      add('PIPE030', [...base, 'writes', bad], `processor \`${name}\` writes ${outs.join(', ')}; a processor writes exactly one table, or only object/document collections`,
+        tables.length > 1 ? 'split it into one processor per table' : 'split it: one processor writes the table, another publishes the collections');
+    }
+    checkRetry(p.retry, [...base, 'retry']);
+    (p.legacy_names ?? []).forEach((l, i) => {
+      const prev = legacyOwner.get(l);
+      if (prev && prev !== name)
+        add('PIPE037', [...base, 'legacy_names', i], `legacy name \`${l}\` of processor \`${name}\` is already ${spec.processors[l] ? 'the name of' : 'a legacy name of'} processor \`${prev}\``,
+          'legacy messages are routed by name: each legacy name must lead to one processor');
+      else legacyOwner.set(l, name);
+    });
     outs.forEach((o, i) => {
       const path = Array.isArray(p.writes) ? [...base, 'writes', i] : [...base, 'writes'];
       if (!assets.has(o)) return unknown('PIPE010', path, o.includes('/') ? 'collection' : 'table', o, assets.keys(), 'declare it under `datasets:`, `objects:` or `documents:`');
@@ -127,8 +155,10 @@ export function checkReferences(spec: RawSpec, src: SourceMap): Diagnostic[] {
         continue;
       }
       const coll = ref.startsWith('objects/') ? spec.objects?.[ref.slice(8)] : undefined;
-      if (coll && !coll.path.includes('{date}'))
+      if (coll && !coll.path.includes('{date}') && !undated.has(ref)) {
+        undated.add(ref);
         add('PIPE005', ['objects', ref.slice(8), 'path'], `collection \`${ref}\` is read by \`${name}\`, but its path \`${coll.path}\` has no {date}`, 'put {date} in the path: it is how a partition\'s objects are found');
+      }
       if (!r) continue;
       const warn = r.warn_after ? parseDuration(r.warn_after) : undefined;
       const fail = r.fail_after ? parseDuration(r.fail_after) : undefined;
@@ -148,17 +178,19 @@ export function checkReferences(spec: RawSpec, src: SourceMap): Diagnostic[] {
     (p.scopes ?? []).forEach((s, i) => {
       if (!entities.includes(s)) return unknown('PIPE027', [...base, 'scopes', i], 'entity kind', s, entities, 'declare it under `entities:`');
       if (outTable && !outTable.entities?.[s])
-        add('PIPE035', [...base, 'scopes', i], `processor \`${name}\` runs scoped to \`${s}\`, but its output table has no \`${s}\` entity column`, `map \`${s}\` to a column under the output table's \`entities:\`, or drop the scope`);
+        add('PIPE035', [...base, 'scopes', i], `processor \`${name}\` runs scoped to \`${s}\`, but its output table \`${tables[0]}\` has no \`${s}\` entity column`, `map \`${s}\` to a column under the output table's \`entities:\`, or drop the scope`);
       if (!outTable) add('PIPE035', [...base, 'scopes', i], `processor \`${name}\` writes collections, which cannot be written for a scope`, 'remove `scopes`');
     });
     if (p.fan_out) {
       const f = p.fan_out;
-      if (!entities.includes(f.entity)) unknown('PIPE040', [...base, 'fan_out', 'entity'], 'entity kind', f.entity, entities, 'declare it under `entities:`');
-      const from = tableSpec(spec, f.from);
+      const knownEntity = entities.includes(f.entity);
+      if (!knownEntity) unknown('PIPE027', [...base, 'fan_out', 'entity'], 'entity kind', f.entity, entities, 'declare it under `entities:`');
       if (!assets.has(f.from)) unknown('PIPE010', [...base, 'fan_out', 'from'], 'table', f.from, assets.keys(), 'name the table listing the expected entities');
-      else if (!from?.entities?.[f.entity]) add('PIPE040', [...base, 'fan_out', 'from'], `\`${f.from}\` has no \`${f.entity}\` entity column to fan out over`, `map \`${f.entity}\` under its \`entities:\``);
-      if (outTable && !outTable.entities?.[f.entity]) add('PIPE040', [...base, 'fan_out', 'entity'], `the output of \`${name}\` has no \`${f.entity}\` entity column, so tasks cannot write per entity`, `map \`${f.entity}\` under the output table's \`entities:\``);
-      if (!readNames.includes(f.from)) add('PIPE040', [...base, 'fan_out', 'from'], `processor \`${name}\` fans out over \`${f.from}\`, which it does not read`, `add \`${f.from}\` to its reads`);
+      else if (!readNames.includes(f.from)) add('PIPE040', [...base, 'fan_out', 'from'], `processor \`${name}\` fans out over \`${f.from}\`, which it does not read`, `add \`${f.from}\` to its reads`);
+      else if (knownEntity && !tableSpec(spec, f.from)?.entities?.[f.entity])
+        add('PIPE040', [...base, 'fan_out', 'from'], `\`${f.from}\` has no \`${f.entity}\` entity column to fan out over`, `map \`${f.entity}\` under its \`entities:\``);
+      if (knownEntity && outTable && !outTable.entities?.[f.entity])
+        add('PIPE040', [...base, 'fan_out', 'entity'], `the output of \`${name}\` has no \`${f.entity}\` entity column, so tasks cannot write per entity`, `map \`${f.entity}\` under the output table's \`entities:\``);
     }
   }
 
@@ -172,7 +204,9 @@ export function checkReferences(spec: RawSpec, src: SourceMap): Diagnostic[] {
       if (!g.wait_for.includes(m)) add('PIPE039', [...base, 'critical', i], `critical member \`${m}\` is not in \`wait_for\``, `add \`${m}\` to wait_for, or remove it from critical`);
     });
     g.fires.forEach((t, i) => {
-      if (!owner.has(t)) unknown('PIPE013', [...base, 'fires', i], 'target', t, owner.keys(), 'a gate fires processors, gates or stages by name');
+      if (!owner.has(t)) unknown('PIPE013', [...base, 'fires', i], 'target', t, [...owner].filter(([, k]) => k !== 'gate').map(([n]) => n), 'a gate fires processors or stages by name');
+      else if (owner.get(t) === 'gate' && !spec.processors[t])
+        add('PIPE046', [...base, 'fires', i], `gate \`${name}\` fires gate \`${t}\`; a gate fires processors or stages`, `fire \`${t}\`'s targets directly, or add the members of \`${name}\` to \`${t}\``);
     });
   }
 
@@ -204,11 +238,13 @@ export function checkReferences(spec: RawSpec, src: SourceMap): Diagnostic[] {
     if (!owner.has(s.target)) unknown('PIPE013', [...base, 'target'], 'target', s.target, owner.keys(), 'a schedule fires a processor, gate or stage by name');
     if (s.stragglers) {
       const p = spec.processors[s.target];
-      if (!p) add('PIPE042', [...base, 'stragglers'], 'straggler retries need a processor target', 'target the processor whose missing entities should be rerun');
+      const known = entities.includes(s.stragglers.entity);
+      if (!known) unknown('PIPE027', [...base, 'stragglers', 'entity'], 'entity kind', s.stragglers.entity, entities, 'declare it under `entities:`');
+      if (!p) add('PIPE042', [...base, 'stragglers'], `schedule \`${name}\` targets ${spec.gates?.[s.target] ? 'gate' : spec.stages?.[s.target] ? 'stage' : 'target'} \`${s.target}\`, but straggler retries rerun one processor's missing entities`, 'target the processor whose missing entities should be rerun');
       if (!assets.has(s.stragglers.expected)) unknown('PIPE010', [...base, 'stragglers', 'expected'], 'table', s.stragglers.expected, assets.keys(), 'name the table listing the expected entities');
-      else if (!tableSpec(spec, s.stragglers.expected)?.entities?.[s.stragglers.entity])
+      else if (known && !tableSpec(spec, s.stragglers.expected)?.entities?.[s.stragglers.entity])
         add('PIPE042', [...base, 'stragglers', 'entity'], `\`${s.stragglers.expected}\` has no \`${s.stragglers.entity}\` entity column`, 'map the entity under that table\'s `entities:`');
-      if (p && !(p.scopes ?? []).includes(s.stragglers.entity))
+      if (p && known && !(p.scopes ?? []).includes(s.stragglers.entity))
         add('PIPE042', [...base, 'stragglers', 'entity'], `processor \`${s.target}\` cannot run scoped to \`${s.stragglers.entity}\`, so stragglers cannot be rerun alone`, `add \`${s.stragglers.entity}\` to its scopes`);
     }
   }
@@ -220,6 +256,7 @@ export function checkReferences(spec: RawSpec, src: SourceMap): Diagnostic[] {
     if (!t) unknown('PIPE024', [...base, 'table'], 'table', c.table, [...assets.keys()].filter((a) => !a.includes('/')), 'check a table declared under `datasets:`');
     if (c.kind === 'coverage') {
       if (!c.of || !c.entity) add('PIPE041', base, `coverage check \`${name}\` needs \`of\` (the expected entities' table) and \`entity\``, 'add `of: dataset.table` and `entity: KIND`', true);
+      else if (!entities.includes(c.entity)) unknown('PIPE027', [...base, 'entity'], 'entity kind', c.entity, entities, 'declare it under `entities:`');
       else {
         const of = tableSpec(spec, c.of);
         if (!of) unknown('PIPE024', [...base, 'of'], 'table', c.of, [...assets.keys()].filter((a) => !a.includes('/')), 'name a declared table');
@@ -233,6 +270,10 @@ export function checkReferences(spec: RawSpec, src: SourceMap): Diagnostic[] {
       add('PIPE041', [...base, c.warn_below !== undefined && c.warn_below > 1 ? 'warn_below' : 'fail_below'], 'coverage thresholds are shares between 0 and 1', 'write 0.95 for 95%');
     if (c.warn_below !== undefined && c.fail_below !== undefined && c.fail_below > c.warn_below)
       add('PIPE041', [...base, 'fail_below'], `fail_below (${c.fail_below}) is above warn_below (${c.warn_below})`, 'the failure threshold must be the lower one');
+    const warnAfter = c.warn_after ? parseDuration(c.warn_after) : undefined;
+    const failAfter = c.fail_after ? parseDuration(c.fail_after) : undefined;
+    if (warnAfter !== undefined && failAfter !== undefined && warnAfter > failAfter)
+      add('PIPE041', [...base, 'warn_after'], `warn_after (${c.warn_after}) is longer than fail_after (${c.fail_after})`, 'a warning must come before the failure: make warn_after ≤ fail_after');
     if (c.kind === 'freshness' && !c.warn_after && !c.fail_after) add('PIPE041', base, `freshness check \`${name}\` has no warn_after or fail_after`, 'add warn_after and/or fail_after', true);
     if (c.deadline?.timezone && !validTimeZone(c.deadline.timezone)) add('PIPE036', [...base, 'deadline', 'timezone'], `unknown time zone \`${c.deadline.timezone}\``, 'use an IANA name such as America/New_York');
     (c.sinks ?? []).forEach((s, i) => {

@@ -58,6 +58,8 @@ export const CATALOGUE = {
   PIPE042: { severity: 'error', title: 'invalid schedule' },
   PIPE043: { severity: 'warning', title: 'processor module not found' },
   PIPE044: { severity: 'error', title: 'phase order violation' },
+  PIPE045: { severity: 'error', title: 'invalid retry policy' },
+  PIPE046: { severity: 'error', title: 'gate firing a gate' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CATALOGUE;

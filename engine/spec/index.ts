@@ -30,7 +30,7 @@ export function planFromText(text: string, file = 'pipeline.yaml', dir = process
   const refs = checkReferences(loaded.spec, loaded.source);
   if (hasErrors(refs)) return { diagnostics: sortDiagnostics(refs), source: loaded.source, text };
   const plan = buildPlan(loaded.spec, loaded.source, dir);
-  const diags = [...refs, ...checkGraph(plan)];
+  const diags = [...refs, ...checkGraph(plan, loaded.source)];
   if (opts.checkModules !== false) {
     for (const p of plan.processors.values()) {
       const abs = path.resolve(dir, p.module);

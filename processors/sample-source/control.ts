@@ -4,6 +4,7 @@
 
 import { gamesOn } from './calendar.js';
 import { requireDate, requireTime } from './dates.js';
+import { applyCorrection } from './corrections.js';
 import { day } from './day.js';
 import { badRequest } from './errors.js';
 import { INJURY_STATUSES, type InjuryFlip, type InjuryStatus } from './injuries.js';
@@ -102,9 +103,8 @@ export class SampleControl {
       ...(input.points !== undefined ? { points: Number(input.points) } : {}),
       ...(input.fgm !== undefined ? { fgm: Number(input.fgm) } : {}),
     };
-    const next: Overrides = { ...this.current, corrections: [...this.current.corrections, correction] };
-    day(this.seed, date, next).sim(g.gameId); // throws (400) when the correction cannot be applied
-    this.current = next;
+    applyCorrection(d.sim(g.gameId), correction); // throws (400) when it cannot be applied
+    this.current = { ...this.current, corrections: [...this.current.corrections, correction] };
     return correction;
   }
 

@@ -6,7 +6,7 @@ import { registerCache } from './cache.js';
 import { boxScore, type GameBox } from './boxscore.js';
 import { gamesOn, season, type ScheduledGame } from './calendar.js';
 import { applyCorrection } from './corrections.js';
-import { notFound } from './errors.js';
+import { SourceError, notFound } from './errors.js';
 import { injuryTimeline, statusAt, type InjuryTimeline } from './injuries.js';
 import { NO_OVERRIDES, type Overrides } from './overrides.js';
 import type { SimGame } from './plays.js';
@@ -73,7 +73,14 @@ function buildDay(seed: number, date: string, overrides: Overrides): Day {
         );
         s = { game, participants, plays };
         for (const c of overrides.corrections) {
-          if (c.date === date && c.gameId === gameId) s = applyCorrection(s, c);
+          if (c.date !== date || c.gameId !== gameId) continue;
+          // A later injury flip can take the corrected player out of the game; the
+          // correction then no longer applies rather than breaking every read.
+          try {
+            s = applyCorrection(s, c);
+          } catch (err) {
+            if (!(err instanceof SourceError)) throw err;
+          }
         }
         sims.set(gameId, s);
       }

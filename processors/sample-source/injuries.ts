@@ -178,10 +178,17 @@ export function injuryTimeline(seed: number, date: string, flips: readonly Injur
 }
 
 /** Status of one player as of an ET time (null = not on the report). */
+const entryIndex = new WeakMap<InjuryTimeline, Map<number, InjuryEntry>>();
+
 export function statusAt(timeline: InjuryTimeline, playerId: number, hhmm: string): { status: InjuryStatus; entry: InjuryEntry } | null {
   const i = timeIndex(timeline.times, hhmm);
   if (i < 0) return null;
-  const entry = timeline.entries.find((e) => e.player.id === playerId);
+  let byPlayer = entryIndex.get(timeline);
+  if (!byPlayer) {
+    byPlayer = new Map(timeline.entries.map((e) => [e.player.id, e]));
+    entryIndex.set(timeline, byPlayer);
+  }
+  const entry = byPlayer.get(playerId);
   const status = entry?.statuses[i];
   return entry && status ? { status, entry } : null;
 }

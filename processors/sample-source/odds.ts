@@ -81,8 +81,16 @@ export function oddsPlayerProps(d: Day, snapshot: number, eventId: string | null
 }
 
 /** bettingpros has its own player and event id spaces. */
+const bpIds = new WeakMap<object, Map<number, number>>();
+
 export function bettingprosPlayerId(seed: number, p: Player): number {
-  return 20000 + league(seed).players.indexOf(p);
+  const l = league(seed);
+  let ids = bpIds.get(l);
+  if (!ids) {
+    ids = new Map(l.players.map((x, i) => [x.id, 20000 + i]));
+    bpIds.set(l, ids);
+  }
+  return ids.get(p.id) ?? 0;
 }
 
 export function bettingprosEventId(g: ScheduledGame): number {
@@ -98,18 +106,24 @@ export function bettingprosProps(d: Day, snapshot: number, market: string | null
   const board = propBoard(d);
   const lines = board[snapshot]?.lines ?? [];
   const byPlayer = new Map<number, PropLine[]>();
-  for (const l of lines) byPlayer.set(l.player.id, [...(byPlayer.get(l.player.id) ?? []), l]);
+  for (const l of lines) {
+    const list = byPlayer.get(l.player.id);
+    if (list) list.push(l);
+    else byPlayer.set(l.player.id, [l]);
+  }
+  const opening = new Map<number, PropLine>();
+  for (const s of board) for (const l of s.lines) if (!opening.has(l.player.id)) opening.set(l.player.id, l);
   const stamp = (hhmm: string) => `${d.date} ${hhmm}:00`;
   const offers = [...byPlayer.values()].map((pl) => {
     const first = pl[0] as PropLine;
     const p = first.player;
-    const opening = board.flatMap((s) => s.lines).find((l) => l.player.id === p.id);
+    const open = opening.get(p.id);
     const bestOver = Math.max(...pl.map((l) => l.over));
     const bestUnder = Math.max(...pl.map((l) => l.under));
     const selection = (side: 'over' | 'under') => ({
       selection: side,
       label: side === 'over' ? 'Over' : 'Under',
-      opening_line: opening ? { line: opening.line, cost: side === 'over' ? opening.over : opening.under, book_id: opening.book.bpId } : null,
+      opening_line: open ? { line: open.line, cost: side === 'over' ? open.over : open.under, book_id: open.book.bpId } : null,
       books: pl.map((l) => ({
         id: l.book.bpId,
         lines: [{ line: l.line, cost: side === 'over' ? l.over : l.under, updated: stamp(l.updatedEt), active: true, best: (side === 'over' ? l.over === bestOver : l.under === bestUnder) }],

@@ -1,6 +1,10 @@
 // The local StateStore: every collection of orchestration state in one generic DuckDB table,
 // `_pipeline.state_docs(collection, id, doc JSON)`, in the same file as the warehouse.
 //
+// The primary key is one column, `key` = 'collection/id', rather than (collection, id): DuckDB only
+// turns single-column equality/IN filters into index lookups, and a point read of a compound key
+// scans the table (measured at 200k documents: 3.3 ms vs 0.55 ms per get).
+//
 // Transactions are serializable because they are serialized: all transactions on one database file
 // in this process take the same in-process lock ('state'), whichever StateStore instance runs them.
 // DuckDB alone would only catch two transactions writing the same row, not a read of one document
@@ -14,6 +18,8 @@ import { compareForFilter, filterSql, matchesFilter } from './state-filter.js';
 const TABLE = '_pipeline.state_docs';
 /** Rows per INSERT statement when applying a transaction's buffered sets. */
 const WRITE_CHUNK = 500;
+/** Up to this many sets, a transaction writes them as UPDATE-then-INSERT rather than one upsert. */
+const FEW_SETS = 3;
 
 type Doc = Record<string, unknown>;
 
@@ -24,15 +30,16 @@ interface BufferedWrite {
   json?: string;
 }
 
-const bufferKey = (collection: string, id: string) => `${collection}\u0000${id}`;
+/** The row key and the transaction buffer's key (unambiguous: collection names contain no '/'). */
+const docKey = (collection: string, id: string) => `${collection}/${id}`;
 
 async function readDocs(conn: DuckConn, collection: Collection, ids: string[]): Promise<Map<string, Doc>> {
   const found = new Map<string, Doc>();
   for (let i = 0; i < ids.length; i += WRITE_CHUNK) {
     const chunk = ids.slice(i, i + WRITE_CHUNK);
     const rows = await conn.all(
-      `SELECT id, doc FROM ${TABLE} WHERE collection = ? AND id IN (${chunk.map(() => '?').join(', ')})`,
-      [collection, ...chunk],
+      `SELECT id, doc FROM ${TABLE} WHERE key IN (${chunk.map(() => '?').join(', ')})`,
+      chunk.map((id) => docKey(collection, id)),
     );
     for (const row of rows) found.set(row.id as string, row.doc as Doc);
   }
@@ -67,10 +74,10 @@ class BufferedTx implements StateTx {
 
   async getMany<T>(collection: Collection, ids: string[]): Promise<(T | undefined)[]> {
     this.check();
-    const unbuffered = ids.filter((id) => !this.writes.has(bufferKey(collection, id)));
+    const unbuffered = ids.filter((id) => !this.writes.has(docKey(collection, id)));
     const stored = unbuffered.length ? await readDocs(this.conn, collection, [...new Set(unbuffered)]) : new Map();
     return ids.map((id) => {
-      const w = this.writes.get(bufferKey(collection, id));
+      const w = this.writes.get(docKey(collection, id));
       if (w) return w.json === undefined ? undefined : (JSON.parse(w.json) as T);
       return stored.get(id) as T | undefined;
     });
@@ -83,7 +90,7 @@ class BufferedTx implements StateTx {
     const limit = filter.limit === undefined ? undefined : filter.limit + mine.length;
     const stored = await queryDocs(this.conn, collection, filter, limit);
     if (mine.length === 0) return stored.map((r) => r.doc as T);
-    const merged = stored.filter((r) => !this.writes.has(bufferKey(collection, r.id)));
+    const merged = stored.filter((r) => !this.writes.has(docKey(collection, r.id)));
     for (const w of mine) {
       if (w.json === undefined) continue;
       const doc = JSON.parse(w.json) as Doc;
@@ -100,38 +107,42 @@ class BufferedTx implements StateTx {
       throw new Error(`state ${collection}/${id}: a document must be a plain object`);
     }
     // Serialize now: the stored document is the value at the time of set, as in Firestore.
-    this.writes.set(bufferKey(collection, id), { collection, id, json: JSON.stringify(doc) });
+    this.writes.set(docKey(collection, id), { collection, id, json: JSON.stringify(doc) });
   }
 
   delete(collection: Collection, id: string): void {
     this.check();
-    this.writes.set(bufferKey(collection, id), { collection, id });
+    this.writes.set(docKey(collection, id), { collection, id });
   }
 
-  /** Apply the buffer: one upsert per chunk of sets, one delete per collection. */
+  /**
+   * Apply the buffer. A few sets go as UPDATEs by key plus one INSERT of the documents that did not
+   * exist (an UPDATE is ~0.8 ms, an ON CONFLICT upsert ~2.2 ms in DuckDB 1.5); many go as chunked
+   * upserts. Deletes go as one statement per chunk.
+   */
   async apply(): Promise<void> {
     const sets = [...this.writes.values()].filter((w) => w.json !== undefined);
-    for (let i = 0; i < sets.length; i += WRITE_CHUNK) {
-      const chunk = sets.slice(i, i + WRITE_CHUNK);
-      const params: SqlParam[] = chunk.flatMap((w) => [w.collection, w.id, w.json!]);
+    let toUpsert = sets;
+    if (sets.length <= FEW_SETS) {
+      toUpsert = [];
+      for (const w of sets) {
+        const changed = await this.conn.run(`UPDATE ${TABLE} SET doc = ?::JSON WHERE key = ?`, [w.json!, docKey(w.collection, w.id)]);
+        if (changed === 0) toUpsert.push(w);
+      }
+    }
+    for (let i = 0; i < toUpsert.length; i += WRITE_CHUNK) {
+      const chunk = toUpsert.slice(i, i + WRITE_CHUNK);
+      const params: SqlParam[] = chunk.flatMap((w) => [docKey(w.collection, w.id), w.collection, w.id, w.json!]);
       await this.conn.run(
-        `INSERT INTO ${TABLE} (collection, id, doc) VALUES ${chunk.map(() => '(?, ?, ?::JSON)').join(', ')} ` +
-          `ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc`,
+        `INSERT INTO ${TABLE} (key, collection, id, doc) VALUES ${chunk.map(() => '(?, ?, ?, ?::JSON)').join(', ')} ` +
+          `ON CONFLICT (key) DO UPDATE SET doc = excluded.doc`,
         params,
       );
     }
-    const deletes = new Map<string, string[]>();
-    for (const w of this.writes.values()) {
-      if (w.json === undefined) deletes.set(w.collection, [...(deletes.get(w.collection) ?? []), w.id]);
-    }
-    for (const [collection, ids] of deletes) {
-      for (let i = 0; i < ids.length; i += WRITE_CHUNK) {
-        const chunk = ids.slice(i, i + WRITE_CHUNK);
-        await this.conn.run(`DELETE FROM ${TABLE} WHERE collection = ? AND id IN (${chunk.map(() => '?').join(', ')})`, [
-          collection,
-          ...chunk,
-        ]);
-      }
+    const deletes = [...this.writes.values()].filter((w) => w.json === undefined).map((w) => docKey(w.collection, w.id));
+    for (let i = 0; i < deletes.length; i += WRITE_CHUNK) {
+      const chunk = deletes.slice(i, i + WRITE_CHUNK);
+      await this.conn.run(`DELETE FROM ${TABLE} WHERE key IN (${chunk.map(() => '?').join(', ')})`, chunk);
     }
   }
 }
@@ -154,7 +165,7 @@ export class DuckDbStateStore implements StateStore {
   private ready(): Promise<void> {
     return this.db.setup('state_docs', [
       'CREATE SCHEMA IF NOT EXISTS _pipeline',
-      `CREATE TABLE IF NOT EXISTS ${TABLE} (collection VARCHAR NOT NULL, id VARCHAR NOT NULL, doc JSON NOT NULL, PRIMARY KEY (collection, id))`,
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (key VARCHAR PRIMARY KEY, collection VARCHAR NOT NULL, id VARCHAR NOT NULL, doc JSON NOT NULL)`,
     ]);
   }
 

@@ -1,0 +1,52 @@
+// The outbox (§8.5): events are written in the same state transaction as the change they announce,
+// then published by the dispatcher and deleted. A crash between the two leaves the entry, which the
+// reconciler re-dispatches (consumers dedupe, so a second publish is harmless).
+import { randomUUID } from 'node:crypto';
+import { toWire } from '../core/messages.js';
+import type { EngineEvent } from '../core/types.js';
+import type { Bus, StateStore, StateTx, WireMessage } from '../ports.js';
+import type { Plan } from '../spec/plan.js';
+
+export interface OutboxEntry {
+  id: string;
+  topic: string;
+  message: WireMessage;
+  createdAt: number;
+  /** For queries: all outbox entries share this value. */
+  kind: 'outbox';
+}
+
+export function requestTopic(plan: Plan): string {
+  return `${plan.project.topicPrefix}${plan.name}-requests`;
+}
+
+export function tasksTopic(plan: Plan): string {
+  return `${plan.project.topicPrefix}${plan.name}-tasks`;
+}
+
+/** The topic an event travels on: completions on their writer's phase topic, requests on the engine's. */
+export function topicOf(plan: Plan, e: EngineEvent): string {
+  if (e.type === 'asset_updated') {
+    const writer = e.processor ?? plan.writerOf.get(e.asset);
+    const phase = writer ? plan.processors.get(writer)!.phase : plan.phases[0]!.name;
+    return plan.phaseByName.get(phase)!.topic;
+  }
+  return e.type === 'task_requested' ? tasksTopic(plan) : requestTopic(plan);
+}
+
+export function addToOutbox(plan: Plan, tx: StateTx, events: EngineEvent[], now: number): OutboxEntry[] {
+  return events.map((e) => {
+    const entry: OutboxEntry = { id: randomUUID(), topic: topicOf(plan, e), message: toWire(plan, e), createdAt: now, kind: 'outbox' };
+    tx.set('outbox', entry.id, entry);
+    return entry;
+  });
+}
+
+export async function dispatch(bus: Bus, state: StateStore, entries: OutboxEntry[]): Promise<number> {
+  if (!entries.length) return 0;
+  await Promise.all(entries.map((e) => bus.publish(e.topic, e.message)));
+  await state.transaction(async (tx) => {
+    for (const e of entries) tx.delete('outbox', e.id);
+  });
+  return entries.length;
+}
