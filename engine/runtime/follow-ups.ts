@@ -23,7 +23,7 @@ export async function evaluateGateNow(engine: Engine, gate: GatePlan, partition:
   const { plan, backends } = engine;
   const now = engine.now();
   const outputs = gate.members.map((m) => plan.processors.get(m)!.output);
-  const { decision, entries } = await backends.state.transaction(async (tx) => {
+  const { decision, entries, stages } = await backends.state.transaction(async (tx) => {
     const versions = await tx.getMany<PartitionVersion>('versions', outputs.map((o) => ids.version(o, partition)));
     const leases = await tx.getMany<Lease>('leases', gate.members.map((m) => ids.lease(m, partition)));
     const fire = await tx.get<GateFire>('gate_fires', ids.gateFire(gate.name, partition));
@@ -33,7 +33,8 @@ export async function evaluateGateNow(engine: Engine, gate: GatePlan, partition:
       fire,
     };
     const decision = evaluateGate(plan, gate, partition, snap, now, backfill);
-    if (decision.kind !== 'fire') return { decision, entries: [] as OutboxEntry[] };
+    if (decision.kind !== 'fire') return { decision, entries: [] as OutboxEntry[], stages: [] as Array<{ stage: string; epoch: number; correlationId: string }> };
+    const stages: Array<{ stage: string; epoch: number; correlationId: string }> = [];
     const present = versions.filter((v): v is PartitionVersion => !!v);
     const latest = present.reduce((a, b) => (b.updatedAt > a.updatedAt ? b : a));
     const lineage: Lineage = { correlationId: latest.correlationId ?? `gate-${gate.name}-${partition}`, parents: present.map((v) => v.executionId).filter((x): x is string => !!x) };
@@ -44,16 +45,19 @@ export async function evaluateGateNow(engine: Engine, gate: GatePlan, partition:
         const tp = plan.processors.get(t.name)!;
         events.push(engine.request(t.name, partition, { reason: 'gate', source: gate.name, scope: scopeFor(tp, decision.changed), ...lineage, backfill }));
       } else if (t.kind === 'stage') {
-        events.push(...(await fireStage(engine, tx, t.name, partition, decision.changed, lineage, backfill)));
+        const requests = await fireStage(engine, tx, t.name, partition, decision.changed, lineage, backfill);
+        stages.push({ stage: t.name, epoch: (requests[0] as { stage?: { epoch: number } } | undefined)?.stage?.epoch ?? 0, correlationId: lineage.correlationId });
+        events.push(...requests);
       } else {
         for (const inner of plan.gates.get(t.name)!.fires)
           if (inner.kind === 'processor') events.push(engine.request(inner.name, partition, { reason: 'gate', source: `${gate.name}→${t.name}`, ...lineage, backfill }));
       }
     }
-    return { decision, entries: addToOutbox(plan, tx, events, now) };
+    return { decision, entries: addToOutbox(plan, tx, events, now), stages };
   });
   engine.record({ event: `gate:${decision.kind === 'fire' ? (decision.degraded ? 'fired-degraded' : 'fired') : decision.kind}`, gate: gate.name, partition, reasons: decision.reasons, backfill: backfill !== null, stopAfter: backfill?.stopAfter });
   if (decision.kind === 'fire') {
+    for (const s of stages) recordStageFire(engine, s.stage, partition, s.epoch, decision.changed, s.correlationId);
     if (decision.degraded) await engine.alerts.send({ severity: 'warn', kind: 'gate:degraded', title: `gate ${gate.name} fired degraded for ${partition}`, message: decision.reasons.join('; '), partition, ts: now });
     await engine.dispatch(entries);
   }
@@ -61,12 +65,16 @@ export async function evaluateGateNow(engine: Engine, gate: GatePlan, partition:
 }
 
 /** Open a new epoch of a stage and request its first level (inside the caller's transaction). */
+/** The log entry of a stage fire, recorded once its transaction committed. */
+export function recordStageFire(engine: Engine, stage: string, partition: string, epoch: number, changed: ChangedEntities | null, correlationId: string): void {
+  engine.record({ event: 'stage:fired', partition, correlationId, reasons: [`stage ${stage} epoch ${epoch}: requesting level 1`], detail: { stage, epoch, changed } });
+}
+
 export async function fireStage(engine: Engine, tx: StateTx, stage: string, partition: string, changed: ChangedEntities | null, lineage: Lineage, backfill: BackfillFlags | null): Promise<EngineEvent[]> {
   const now = engine.now();
   const prev = await tx.get<StageEpoch>('stage_epochs', ids.stageEpoch(stage, partition));
   const epoch = openEpoch(stage, partition, prev, changed, lineage, backfill, now);
   tx.set('stage_epochs', ids.stageEpoch(stage, partition), epoch);
-  engine.record({ event: 'stage:fired', partition, correlationId: lineage.correlationId, reasons: [`stage ${stage} epoch ${epoch.epoch}: requesting level 1`], detail: { stage, epoch: epoch.epoch, changed } });
   return levelRequests(engine.plan, epoch, 1, lineage.parents, now);
 }
 

@@ -255,7 +255,10 @@ export function checkReferences(spec: RawSpec, src: SourceMap): Diagnostic[] {
     const t = tableSpec(spec, c.table);
     if (!t) unknown('PIPE024', [...base, 'table'], 'table', c.table, [...assets.keys()].filter((a) => !a.includes('/')), 'check a table declared under `datasets:`');
     if (c.kind === 'coverage') {
-      if (!c.of || !c.entity) add('PIPE041', base, `coverage check \`${name}\` needs \`of\` (the expected entities' table) and \`entity\``, 'add `of: dataset.table` and `entity: KIND`', true);
+      if (!c.of || !c.entity) {
+        const missing = [!c.of && '`of` (the table listing the expected entities)', !c.entity && '`entity` (the entity kind compared)'].filter(Boolean);
+        add('PIPE041', base, `coverage check \`${name}\` needs ${missing.join(' and ')}`, `add ${[!c.of && '`of: dataset.table`', !c.entity && '`entity: KIND`'].filter(Boolean).join(' and ')}`, true);
+      }
       else if (!entities.includes(c.entity)) unknown('PIPE027', [...base, 'entity'], 'entity kind', c.entity, entities, 'declare it under `entities:`');
       else {
         const of = tableSpec(spec, c.of);

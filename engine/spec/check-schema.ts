@@ -127,18 +127,34 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], source: Source
  * the `null` branch of a read written as a mapping), as long as some branch does match its type.
  */
 function pruneOneOfBranches(errors: readonly ErrorObject[]): ErrorObject[] {
-  const drop = new Set<ErrorObject>();
-  for (const o of errors.filter((e) => e.keyword === 'oneOf')) {
-    const prefix = `${o.schemaPath}/`;
-    const branches = new Map<string, ErrorObject[]>();
-    for (const e of errors) {
-      if (!e.schemaPath.startsWith(prefix)) continue;
-      const n = e.schemaPath.slice(prefix.length).split('/')[0]!;
-      branches.set(n, [...(branches.get(n) ?? []), e]);
+  // Index the failing oneOfs by schema path and value; each error finds the oneOfs it is a branch
+  // error of by the `/oneOf/N/` segments of its schema path (linear in the number of errors).
+  const oneOfs = new Map<string, { instancePath: string; branches: Map<string, ErrorObject[]>; mismatched: Set<string> }>();
+  for (const o of errors) if (o.keyword === 'oneOf') oneOfs.set(`${o.schemaPath}|${o.instancePath}`, { instancePath: o.instancePath, branches: new Map(), mismatched: new Set() });
+  if (!oneOfs.size) return [...errors];
+  const prefixes = (pointer: string) => {
+    const out = [''];
+    for (let i = pointer.indexOf('/', 1); i >= 0; i = pointer.indexOf('/', i + 1)) out.push(pointer.slice(0, i));
+    if (pointer) out.push(pointer);
+    return out;
+  };
+  for (const e of errors) {
+    const re = /\/oneOf\/(\d+)(?=\/|$)/g;
+    for (let m = re.exec(e.schemaPath); m; m = re.exec(e.schemaPath)) {
+      const schemaPrefix = e.schemaPath.slice(0, m.index + '/oneOf'.length);
+      for (const ip of prefixes(e.instancePath)) {
+        const o = oneOfs.get(`${schemaPrefix}|${ip}`);
+        if (!o) continue;
+        const n = m[1]!;
+        o.branches.set(n, [...(o.branches.get(n) ?? []), e]);
+        if (e.keyword === 'type' && e.instancePath === o.instancePath && e.schemaPath === `${schemaPrefix}/${n}/type`) o.mismatched.add(n);
+      }
     }
-    const mismatched = [...branches].filter(([n, errs]) => errs.some((e) => e.keyword === 'type' && e.instancePath === o.instancePath && e.schemaPath === `${prefix}${n}/type`));
-    if (mismatched.length === 0 || mismatched.length === branches.size) continue;
-    for (const [, errs] of mismatched) for (const e of errs) drop.add(e);
+  }
+  const drop = new Set<ErrorObject>();
+  for (const o of oneOfs.values()) {
+    if (o.mismatched.size === 0 || o.mismatched.size === o.branches.size) continue;
+    for (const n of o.mismatched) for (const e of o.branches.get(n) ?? []) drop.add(e);
   }
   return errors.filter((e) => !drop.has(e));
 }

@@ -61,27 +61,41 @@ const MAX_SYNTAX_ERRORS = 10;
 /** Parse and schema-check spec text. `spec` is set only when the text is valid YAML of the right shape. */
 export function loadSpecText(text: string, file = 'pipeline.yaml'): Loaded {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  let doc: Document;
+  try {
+    // Duplicate keys are found by duplicateKeys() below: the parser's own check is quadratic in map size.
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  } catch (e) {
+    // The parser reports its own errors; this is the last resort for one it throws instead.
+    const empty = parseDocument('', { lineCounter: new LineCounter() });
+    const source = new SourceMap(file, text, empty, lines);
+    return { source, diagnostics: [diagnostic('PIPE001', { file, line: 1, col: 1 }, `the file cannot be read as YAML: ${firstLine(String((e as Error)?.message ?? e))}`, 'check that this is a YAML text file')] };
+  }
   const source = new SourceMap(file, text, doc, lines);
-  const diagnostics = syntaxDiagnostics(doc, text, file, lines);
-  if (diagnostics.length) return { source, diagnostics };
+  const diagnostics: Diagnostic[] = [];
   let data: unknown;
   try {
+    diagnostics.push(...syntaxDiagnostics(doc, text, file, lines));
+    if (!diagnostics.length) diagnostics.push(...duplicateKeys(doc, file, lines));
+    if (diagnostics.length) return { source, diagnostics };
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     // Unresolved aliases and alias bombs throw while converting; they are syntax errors of the file.
-    const alias = /alias/i.test((e as Error).message);
+    const message = firstLine(String((e as Error)?.message ?? e));
+    const alias = /alias/i.test(message);
     let at = source.at([]);
-    visit(doc, {
-      Alias(_, node) {
-        if (node.resolve(doc) && !/count/i.test((e as Error).message)) return undefined;
-        const pos = lines.linePos(node.range?.[0] ?? 0);
-        at = { file, line: pos.line, col: pos.col };
-        return visit.BREAK;
-      },
-    });
-    diagnostics.push(diagnostic('PIPE001', at, firstLine((e as Error).message),
-      alias ? 'define the anchor (`&name`) before using the alias (`*name`), and do not nest aliases deeply' : 'fix the YAML at this position'));
+    if (alias)
+      visit(doc, {
+        Alias(_, node) {
+          if (node.resolve(doc) && !/count/i.test(message)) return undefined;
+          const pos = lines.linePos(node.range?.[0] ?? 0);
+          at = { file, line: pos.line, col: pos.col };
+          return visit.BREAK;
+        },
+      });
+    const deep = /call stack/i.test(message);
+    diagnostics.push(diagnostic('PIPE001', at, deep ? 'the YAML nests too deeply to be read' : message,
+      alias ? 'define the anchor (`&name`) before using the alias (`*name`), and do not nest aliases deeply' : deep ? 'a spec nests a few levels deep: remove the runaway nesting' : 'fix the YAML at this position'));
     return { source, diagnostics };
   }
   if (data === null || data === undefined) {
@@ -128,17 +142,41 @@ function syntaxDiagnostics(doc: Document, text: string, file: string, lines: Lin
         message = 'this line is indented deeper than the keys around it, so YAML reads it as part of the value above';
       }
     }
+    if (err.code === 'MULTIPLE_DOCS') message = 'the file holds more than one YAML document (a `---` separator starts a second one)';
     if (seenAt.has(offset)) continue;
     seenAt.add(offset);
     const pos = lines.linePos(offset);
-    if (err.code === 'DUPLICATE_KEY') {
-      const key = /^[^\s:#]+|^"[^"]*"|^'[^']*'/.exec(text.slice(offset))?.[0];
-      out.push(diagnostic('PIPE006', { file, line: pos.line, col: pos.col }, key ? `key \`${key}\` appears twice in the same mapping` : 'this key appears twice in the same mapping',
-        'keep one of the two entries, or rename one: YAML mappings cannot repeat a key'));
-    } else {
-      out.push(diagnostic('PIPE001', { file, line: pos.line, col: pos.col }, message, SYNTAX_HINTS[err.code] ?? 'fix the YAML syntax at this position (indentation, quoting, a missing colon)'));
+    if (/call stack/i.test(message)) {
+      out.push(diagnostic('PIPE001', { file, line: pos.line, col: pos.col }, 'the YAML nests too deeply to be read', 'a spec nests a few levels deep: remove the runaway brackets or indentation'));
+      break;
     }
+    out.push(diagnostic('PIPE001', { file, line: pos.line, col: pos.col }, message, SYNTAX_HINTS[err.code] ?? 'fix the YAML syntax at this position (indentation, quoting, a missing colon)'));
   }
+  return out;
+}
+
+/** A key repeated in one mapping, reported at the repeat (one pass, a set per mapping). */
+function duplicateKeys(doc: Document, file: string, lines: LineCounter): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Map<string, number>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const at = (pair.key as Node | null)?.range?.[0] ?? 0;
+        const first = seen.get(key);
+        if (first === undefined) {
+          seen.set(key, at);
+          continue;
+        }
+        const pos = lines.linePos(at);
+        out.push(diagnostic('PIPE006', { file, line: pos.line, col: pos.col }, `key \`${key}\` appears twice in the same mapping (first on line ${lines.linePos(first).line})`,
+          'keep one of the two entries, or rename one: YAML mappings cannot repeat a key'));
+        if (out.length >= MAX_SYNTAX_ERRORS) return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
   return out;
 }
 

@@ -12,7 +12,6 @@ function hms(seconds: number): string {
   return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
-const LINEUP_COLUMNS = ['a1', 'a2', 'a3', 'a4', 'a5', 'h1', 'h2', 'h3', 'h4', 'h5'];
 
 export function bigdataballPlayByPlay(d: Day, gameId: string) {
   const sim = d.sim(gameId);
@@ -47,7 +46,7 @@ export function bigdataballPlayByPlay(d: Day, gameId: string) {
       game_id: gameId,
       data_set: '2025-2026 Regular Season',
       date: g.date,
-      ...Object.fromEntries(LINEUP_COLUMNS.map((c) => [c, ''])),
+      a1: '', a2: '', a3: '', a4: '', a5: '', h1: '', h2: '', h3: '', h4: '', h5: '',
       period: a.period,
       away_score: a.scoreAway,
       home_score: a.scoreHome,

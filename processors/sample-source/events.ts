@@ -47,7 +47,14 @@ export function expandPlays(sim: SimGame): Action[] {
     last = t;
     const pts = a.pts ?? 0;
     if (a.side !== null && pts) score[a.side] = (score[a.side] ?? 0) + pts;
-    const action: Action = { ...a, t, n: out.length + 1, period, pts, scoreAway: score[0] ?? 0, scoreHome: score[1] ?? 0 };
+    // Mutating the fresh literal instead of spreading it keeps this hot path cheap.
+    const action = a as Action;
+    action.t = t;
+    action.n = out.length + 1;
+    action.period = period;
+    action.pts = pts;
+    action.scoreAway = score[0] ?? 0;
+    action.scoreHome = score[1] ?? 0;
     out.push(action);
     return action;
   };

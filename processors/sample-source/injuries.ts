@@ -120,11 +120,9 @@ function basePlan(seed: number, date: string, p: Player): Plan | null {
 
 /** Index of the latest time <= hhmm, or -1 when hhmm is before the first report. */
 export function timeIndex(times: readonly string[], hhmm: string): number {
-  const m = minutesOf(hhmm);
+  // Zero-padded "HH:MM" strings order like the times they denote.
   let idx = -1;
-  times.forEach((t, i) => {
-    if (minutesOf(t) <= m) idx = i;
-  });
+  for (let i = 0; i < times.length; i++) if ((times[i] ?? '') <= hhmm) idx = i;
   return idx;
 }
 

@@ -3,7 +3,7 @@
 // liveData play-by-play (game.actions[]). All read the same GameBox / plays.
 
 import type { PlayerBox, StatLine, TeamBox } from './boxscore.js';
-import { etToUtcIso } from './dates.js';
+import { addDays, etToUtcIso } from './dates.js';
 import type { Day } from './day.js';
 import { clockLeft, expandPlays, type Action } from './events.js';
 import { league } from './rosters.js';
@@ -148,7 +148,16 @@ export function playByPlay(d: Day, gameId: string) {
   const sim = d.sim(gameId);
   const players = league(d.seed).byId;
   const g = sim.game;
-  const startMs = Date.parse(etToUtcIso(g.date, g.startEt));
+  const startIso = etToUtcIso(g.date, g.startEt);
+  const startSec = Number(startIso.slice(11, 13)) * 3600 + Number(startIso.slice(14, 16)) * 60;
+  const days = [startIso.slice(0, 10), addDays(startIso.slice(0, 10), 1)];
+  // Wall clock of an action: tip-off plus scaled game time (a game lasts ~2h15).
+  const wallClock = (gameSeconds: number): string => {
+    const s = startSec + Math.round(gameSeconds);
+    const sod = s % 86400;
+    const two = (n: number) => String(n).padStart(2, '0');
+    return `${days[s >= 86400 ? 1 : 0]}T${two(Math.floor(sod / 3600))}:${two(Math.floor((sod % 3600) / 60))}:${two(sod % 60)}Z`;
+  };
   const tri = [g.away, g.home];
   const totals = new Map<string, number>();
   const bump = (pid: number, k: string, by = 1) => {
@@ -163,7 +172,7 @@ export function playByPlay(d: Day, gameId: string) {
     const base = {
       actionNumber: a.n,
       clock: clockText(clockLeft(a.t, a.period)),
-      timeActual: new Date(startMs + Math.round(a.t * 2.7 + (a.period - 1) * 420) * 1000).toISOString().replace('.000Z', 'Z'),
+      timeActual: wallClock(a.t * 2.7 + (a.period - 1) * 420),
       period: a.period,
       periodType: 'REGULAR',
       teamId: a.side === null ? null : team(tri[a.side] ?? '').id,
@@ -180,44 +189,44 @@ export function playByPlay(d: Day, gameId: string) {
     switch (a.kind) {
       case 'period-start':
       case 'period-end':
-        return { ...base, actionType: 'period', subType: a.kind === 'period-start' ? 'start' : 'end', description: `Period ${a.kind === 'period-start' ? 'Start' : 'End'}` };
+        return Object.assign(base, { actionType: 'period', subType: a.kind === 'period-start' ? 'start' : 'end', description: `Period ${a.kind === 'period-start' ? 'Start' : 'End'}` });
       case 'jumpball':
-        return { ...base, actionType: 'jumpball', subType: 'recovered', jumpBallWonPersonId: a.pid, jumpBallLostPersonId: a.drawn ?? 0, description: `Jump Ball ${who} vs. ${nameOf(a.drawn)}` };
+        return Object.assign(base, { actionType: 'jumpball', subType: 'recovered', jumpBallWonPersonId: a.pid, jumpBallLostPersonId: a.drawn ?? 0, description: `Jump Ball ${who} vs. ${nameOf(a.drawn)}` });
       case 'fg': {
         const pts = a.made ? bump(a.pid ?? 0, 'pts', a.pts) : totals.get(`${a.pid}:pts`) ?? 0;
         const astTotal = a.ast ? bump(a.ast, 'ast') : 0;
         const { x, y } = courtXY(a);
         const shotName = `${a.descriptor ? `${a.descriptor.replace(/\b\w/g, (c) => c.toUpperCase())} ` : ''}${a.subType}`;
         const desc = `${a.made ? '' : 'MISS '}${who} ${a.dist}' ${a.three ? '3PT ' : ''}${shotName}${a.made ? ` (${pts} PTS)` : ''}${a.ast ? ` (${nameOf(a.ast)} ${astTotal} AST)` : ''}`;
-        return {
-          ...base, actionType: a.three ? '3pt' : '2pt', subType: a.subType, descriptor: a.descriptor || null,
+        return Object.assign(base, {
+          actionType: a.three ? '3pt' : '2pt', subType: a.subType, descriptor: a.descriptor || null,
           shotResult: a.made ? 'Made' : 'Missed', shotDistance: a.dist, area: areaOf(a), xLegacy: x, yLegacy: y,
           ...(a.ast ? { assistPersonId: a.ast, assistPlayerNameInitial: nameOf(a.ast), assistTotal: astTotal } : {}),
           ...(a.blk ? { blockPersonId: a.blk, blockPlayerName: nameOf(a.blk) } : {}),
           pointsTotal: pts, description: desc,
-        };
+        });
       }
       case 'ft': {
         const pts = a.made ? bump(a.pid ?? 0, 'pts', 1) : totals.get(`${a.pid}:pts`) ?? 0;
         const sub = `${a.technical ? 'technical ' : ''}${a.ftNum} of ${a.ftOf}`;
-        return { ...base, actionType: 'freethrow', subType: sub, shotResult: a.made ? 'Made' : 'Missed', pointsTotal: pts, description: `${a.made ? '' : 'MISS '}${who} Free Throw ${a.technical ? 'Technical ' : ''}${a.ftNum} of ${a.ftOf}${a.made ? ` (${pts} PTS)` : ''}` };
+        return Object.assign(base, { actionType: 'freethrow', subType: sub, shotResult: a.made ? 'Made' : 'Missed', pointsTotal: pts, description: `${a.made ? '' : 'MISS '}${who} Free Throw ${a.technical ? 'Technical ' : ''}${a.ftNum} of ${a.ftOf}${a.made ? ` (${pts} PTS)` : ''}` });
       }
       case 'rebound': {
         const off = a.offensive ? bump(a.pid ?? 0, 'oreb') : totals.get(`${a.pid}:oreb`) ?? 0;
         const def = a.offensive ? totals.get(`${a.pid}:dreb`) ?? 0 : bump(a.pid ?? 0, 'dreb');
-        return { ...base, actionType: 'rebound', subType: a.offensive ? 'offensive' : 'defensive', shotActionNumber: a.shotN, reboundTotal: off + def, reboundOffensiveTotal: off, reboundDefensiveTotal: def, description: `${who} REBOUND (Off:${off} Def:${def})` };
+        return Object.assign(base, { actionType: 'rebound', subType: a.offensive ? 'offensive' : 'defensive', shotActionNumber: a.shotN, reboundTotal: off + def, reboundOffensiveTotal: off, reboundDefensiveTotal: def, description: `${who} REBOUND (Off:${off} Def:${def})` });
       }
       case 'block':
-        return { ...base, actionType: 'block', subType: '', shotActionNumber: a.shotN, description: `${who} BLOCK (${bump(a.pid ?? 0, 'blk')} BLK)` };
+        return Object.assign(base, { actionType: 'block', subType: '', shotActionNumber: a.shotN, description: `${who} BLOCK (${bump(a.pid ?? 0, 'blk')} BLK)` });
       case 'steal':
-        return { ...base, actionType: 'steal', subType: '', description: `${who} STEAL (${bump(a.pid ?? 0, 'stl')} STL)` };
+        return Object.assign(base, { actionType: 'steal', subType: '', description: `${who} STEAL (${bump(a.pid ?? 0, 'stl')} STL)` });
       case 'turnover': {
         const n = bump(a.pid ?? 0, 'tov');
-        return { ...base, actionType: 'turnover', subType: (a.subType ?? '').toLowerCase(), turnoverTotal: n, ...(a.stl ? { stealPersonId: a.stl, stealPlayerName: nameOf(a.stl) } : {}), description: `${who} ${a.subType} TURNOVER (${n} TO)` };
+        return Object.assign(base, { actionType: 'turnover', subType: (a.subType ?? '').toLowerCase(), turnoverTotal: n, ...(a.stl ? { stealPersonId: a.stl, stealPlayerName: nameOf(a.stl) } : {}), description: `${who} ${a.subType} TURNOVER (${n} TO)` });
       }
       case 'foul': {
         const n = bump(a.pid ?? 0, 'pf');
-        return { ...base, actionType: 'foul', subType: (a.subType ?? 'personal').toLowerCase(), foulPersonalTotal: n, foulDrawnPersonId: a.drawn ?? null, foulDrawnPlayerName: nameOf(a.drawn) || null, description: `${who} ${a.subType === 'Shooting' ? 'S.FOUL' : 'P.FOUL'} (P${n}.T0) (${nameOf(a.drawn)})` };
+        return Object.assign(base, { actionType: 'foul', subType: (a.subType ?? 'personal').toLowerCase(), foulPersonalTotal: n, foulDrawnPersonId: a.drawn ?? null, foulDrawnPlayerName: nameOf(a.drawn) || null, description: `${who} ${a.subType === 'Shooting' ? 'S.FOUL' : 'P.FOUL'} (P${n}.T0) (${nameOf(a.drawn)})` });
       }
     }
   });

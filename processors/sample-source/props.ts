@@ -106,7 +106,6 @@ export function propBoard(d: Day): PropSnapshot[] {
   const l = league(d.seed);
   const snaps: PropSnapshot[] = PROP_SNAPSHOTS.map((timeEt, index) => ({ index, timeEt, lines: [] }));
   for (const game of d.games) {
-    const tip = minutesOf(game.startEt);
     for (const abbr of [game.away, game.home]) {
       for (const p of l.byTeam.get(abbr) ?? []) {
         const late = d.overrides.lateProps.filter((x) => x.date === d.date && x.playerId === p.id);
@@ -125,7 +124,7 @@ export function propBoard(d: Day): PropSnapshot[] {
         for (const path of paths) {
           path.lines.forEach((v, s) => {
             const timeEt = PROP_SNAPSHOTS[s] ?? '';
-            if (!v || minutesOf(timeEt) >= tip) return;
+            if (!v || timeEt >= game.startEt) return;
             // Books pull a player's market once he is reported Out or Doubtful.
             const st = statusAt(d.injuries, p.id, timeEt)?.status;
             if (st === 'Out' || st === 'Doubtful') return;

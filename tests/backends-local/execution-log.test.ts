@@ -2,17 +2,21 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { LogEntry } from '../../engine/ports.js';
+import { openDuckDb, type DuckDb } from '../../engine/backends/local/duckdb.js';
 import { DuckDbWarehouse } from '../../engine/backends/local/warehouse.js';
 import { tempDir } from './fixtures.js';
 
 describe('execution log (DuckDB)', () => {
   const tmp = tempDir('log');
+  let db: DuckDb;
   let wh: DuckDbWarehouse;
   before(async () => {
-    wh = await DuckDbWarehouse.open(join(tmp.dir, 'log.duckdb'));
+    db = await openDuckDb(join(tmp.dir, 'log.duckdb'));
+    wh = new DuckDbWarehouse(db);
   });
   after(async () => {
     await wh.close();
+    await db.close();
     tmp.cleanup();
   });
 
@@ -70,6 +74,19 @@ describe('execution log (DuckDB)', () => {
     assert.equal((await wh.queryLog({ correlationId: 'c1' })).length, 1);
     assert.deepEqual((await wh.queryLog({ since: 1_763_300_000_000 })).map((e) => e.event), ['run:started', 'run:failed']);
     assert.deepEqual((await wh.queryLog({ limit: 2 })).map((e) => e.event), ['run:started', 'run:succeeded']);
+  });
+
+  it('costs the same few statements for 1 entry or 500 (one appender batch, not one insert each)', async () => {
+    const statementsFor = async (n: number) => {
+      const before = db.counters.statements;
+      await wh.appendLog(Array.from({ length: n }, (_, i) => ({ ts: 1_763_400_000_000 + i, event: 'skip:duplicate', processor: `bulk${n}` })));
+      return db.counters.statements - before;
+    };
+    const one = await statementsFor(1);
+    const many = await statementsFor(500);
+    assert.equal(many, one);
+    assert.ok(one <= 3, `BEGIN, max(seq), COMMIT — got ${one}`);
+    assert.equal((await wh.queryLog({ processor: 'bulk500' })).length, 500);
   });
 
   it('ignores an empty batch', async () => {

@@ -108,7 +108,13 @@ export async function openDuckDb(file: string): Promise<DuckDb> {
   if (!pending) {
     pending = (async () => {
       mkdirSync(dirname(path), { recursive: true });
-      return new SharedDatabase(path, await DuckDBInstance.create(path));
+      try {
+        return new SharedDatabase(path, await DuckDBInstance.create(path));
+      } catch (err) {
+        const msg = errorMessage(err);
+        const hint = /lock/i.test(msg) ? ' — another process has this file open; a DuckDB file serves one process at a time' : '';
+        throw new Error(`cannot open DuckDB file ${path}: ${msg}${hint}`);
+      }
     })();
     openDatabases.set(path, pending);
     pending.catch(() => openDatabases.delete(path));

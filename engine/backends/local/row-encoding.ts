@@ -139,8 +139,8 @@ export function encodeRows(layout: TableLayout, partition: string, rows: readonl
       try {
         return encodeColumn(column, row[column.name], keyIndexes.includes(i));
       } catch (err) {
-        if (err instanceof BadValue) throw new Error(`${where}: column "${column.name}" ${err.message.startsWith('is ') ? '' : 'value '}${err.message}`);
-        throw err;
+        const msg = (err as Error).message;
+        throw new Error(`${where}: column "${column.name}" ${err instanceof BadValue && !msg.startsWith('is ') ? 'value ' : ''}${msg}`);
       }
     });
     const key = keyIndexes.map((i) => `${typeof encoded[i]}:${String(encoded[i])}`).join('\u0001');

@@ -1,7 +1,10 @@
 // Every CLI command, one registrar per file. Add a command by adding its file and one line here.
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { graph } from './graph.js';
+import { plan } from './plan.js';
+import { validate } from './validate.js';
 
 export type Registrar = (program: Command, io: CliIO) => void;
 
-export const COMMANDS: Registrar[] = [];
+export const COMMANDS: Registrar[] = [validate, graph, plan];

@@ -1,0 +1,59 @@
+// `pipeline plan`: a dry run of the cascade an event would set in motion, with no side effects.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { dryRun, readStateFile, StateFileError, type StateFile } from '../../runtime/dry-run.js';
+import { parseDate, parsePhase } from '../args.js';
+import { UsageError } from '../errors.js';
+import { renderCascade } from '../render/cascade.js';
+import { requirePlan } from '../spec-file.js';
+import type { Registrar } from './index.js';
+
+export const plan: Registrar = (program, io) => {
+  program
+    .command('plan')
+    .description('dry run: print the cascade an event would set in motion (no side effects)')
+    .option('--event <json|file>', 'a message as it would arrive (unified, legacy scraper or GCS notification)')
+    .option('--topic <topic>', 'the topic the --event arrives on (default: the first phase\'s)')
+    .option('--table <table>', 'a table (or collection) updated …')
+    .option('--date <date>', '… for this partition (YYYY-MM-DD)')
+    .option('--state <file>', 'JSON of partitions assumed present: { "partitions": [{ "asset", "partition" | "from"/"to", "rows" }] }')
+    .option('--stop-after <phase>', 'simulate a backfill that stops after this phase')
+    .option('--json', 'print the decisions as JSON')
+    .option('-v, --verbose', 'also print gate waits, checks and warnings')
+    .addHelpText('after', [
+      '', 'Examples:',
+      '  $ pipeline plan --table nba_raw.nbac_gamebook_player_stats --date 2025-11-15 --state tests/fixtures/plan-state/raw-loaded.json',
+      '  $ pipeline plan --table nba_raw.nbac_gamebook_player_stats --date 2025-11-15 --state s.json --stop-after analytics',
+      `  $ pipeline plan --event '{"scraper_name":"nbac_injury_report","gcs_path":"gs://nba-scraped-data/nba-com/injury-report-data/2025-11-15/14/x.json","status":"success"}'`,
+    ].join('\n'))
+    .action(async (opts: { event?: string; topic?: string; table?: string; date?: string; state?: string; stopAfter?: string; json?: boolean; verbose?: boolean }) => {
+      if (!opts.event && !opts.table) throw new UsageError('give an event or a table update', '--event <json|file> | --table T --date YYYY-MM-DD');
+      if (opts.event && opts.table) throw new UsageError('--event and --table are exclusive', '--event <json|file> | --table T --date YYYY-MM-DD');
+      if (opts.table && !opts.date) throw new UsageError('--table needs --date', '--table T --date YYYY-MM-DD');
+      const date = opts.date === undefined ? undefined : parseDate(opts.date);
+      const p = requirePlan(io, program.opts().file as string | undefined);
+      if (opts.table && !p.assets.has(opts.table)) throw new UsageError(`unknown table ${JSON.stringify(opts.table)}`, '--table dataset.table (or objects/NAME) declared in the spec');
+      const stopAfter = opts.stopAfter === undefined ? undefined : parsePhase(p, opts.stopAfter, '--stop-after');
+      let state: StateFile | undefined;
+      let event: unknown;
+      try {
+        if (opts.state) state = readStateFile(path.resolve(io.cwd, opts.state));
+        if (opts.event) event = JSON.parse(opts.event.trim().startsWith('{') ? opts.event : readFileSync(path.resolve(io.cwd, opts.event), 'utf8'));
+      } catch (e) {
+        throw new UsageError(e instanceof StateFileError ? e.message : `--event is neither JSON nor a readable JSON file: ${(e as Error).message}`, '--event \'{"...": ...}\' or --event path/to/event.json; --state path/to/state.json');
+      }
+      let result;
+      try {
+        result = await dryRun({ plan: p, table: opts.table, date, event, topic: opts.topic, state, backfill: stopAfter ? { mode: true, reason: 'dry-run', stopAfter } : null });
+      } catch (e) {
+        if (e instanceof StateFileError) throw new UsageError(e.message, '--state with assets declared in the spec');
+        throw e;
+      }
+      if (opts.json) io.out(JSON.stringify({ start: result.start, decisions: result.entries }, null, 2));
+      else {
+        const what = opts.table ? `${opts.table} updated for ${date}` : `event on ${opts.topic ?? p.phases[0]!.topic}`;
+        io.out(`Dry run of ${p.name} (spec ${p.specHash}): ${what}${stopAfter ? `, backfill stopping after ${stopAfter}` : ''} — nothing is executed or written.\n`);
+        io.out(renderCascade(p, result.entries, { verbose: opts.verbose }));
+      }
+    });
+};
