@@ -21,6 +21,8 @@ export interface Candidate {
   backfill: BackfillFlags | null;
   stage?: StageContext;
   force?: boolean;
+  /** Skip when already done for the current inputs — also for sources, which otherwise always run. */
+  onlyIfNotDone?: boolean;
 }
 
 export interface Snapshot {
@@ -125,7 +127,10 @@ export function decide(plan: Plan, cand: Candidate, snap: Snapshot, now: number)
     return { ...withInputs, kind: 'skip:terminal', reasons: [`${p.name} failed for good for ${cand.partition} after ${snap.attempts.attempts} attempt(s): ${snap.attempts.lastError ?? 'unknown error'}; replay it from the DLQ or trigger it with --force`] };
 
   const last = snap.lastSuccess;
-  if (last && !cand.force) {
+  // A source (no declared inputs) reads the outside world: it runs whenever asked, unless asked to
+  // run only if not done; unchanged content then stops the cascade (no new version, no event).
+  const dedup = p.reads.length > 0 || cand.onlyIfNotDone === true;
+  if (last && !cand.force && dedup) {
     const same = last.fingerprint === fp && scopeCovers(last.scope, cand.scope);
     const coveredByFull = cand.scope !== null && last.fullFingerprint === fp;
     if (same || coveredByFull)
@@ -133,7 +138,8 @@ export function decide(plan: Plan, cand: Candidate, snap: Snapshot, now: number)
   }
   const reasons = [triggerText(cand)];
   if (snap.lease) reasons.push(`took over the expired lease of execution ${snap.lease.token}`);
-  if (last) reasons.push(`inputs changed since execution ${last.executionId}`);
+  if (last && dedup) reasons.push(`inputs changed since execution ${last.executionId}`);
+  if (!dedup) reasons.push('a source: runs whenever requested; unchanged content stops the cascade');
   if (cand.force) reasons.push('forced: duplicate check skipped');
   return { ...withInputs, kind: 'run', reasons };
 }

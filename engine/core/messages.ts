@@ -45,7 +45,7 @@ export function toWire(plan: Plan, e: EngineEvent): { data: Wire; attributes: Re
   if (e.type === 'run_requested')
     return {
       attributes,
-      data: { ...common, processor_name: e.processor, scope: e.scope, reason: e.reason, source: e.source, stage: e.stage ?? null, force: e.force ?? false, trigger_source: e.reason === 'schedule' ? 'scheduler' : e.reason === 'manual' ? 'manual' : 'pubsub', metadata: {} },
+      data: { ...common, processor_name: e.processor, scope: e.scope, reason: e.reason, source: e.source, stage: e.stage ?? null, force: e.force ?? false, only_if_not_done: e.onlyIfNotDone ?? false, trigger_source: e.reason === 'schedule' ? 'scheduler' : e.reason === 'manual' ? 'manual' : 'pubsub', metadata: {} },
     };
   return { attributes, data: { ...common, processor_name: e.processor, execution_id: e.executionId, entity: e.entity, entity_id: e.id, metadata: {} } };
 }
@@ -125,7 +125,7 @@ function fromEngine(plan: Plan, m: Wire, now: number): Normalized {
       const ev: RunRequested = {
         type: 'run_requested', processor, partition, scope, reason: (str(m.reason) ?? 'manual') as RunRequested['reason'], source: str(m.source) ?? 'unknown',
         stage: st && typeof st === 'object' ? { name: String(st.name), epoch: Number(st.epoch), level: Number(st.level) } : undefined,
-        force: m.force === true, backfill, emittedAt, ...lineageOf(m, `req-${processor}-${partition}`),
+        force: m.force === true, onlyIfNotDone: m.only_if_not_done === true, backfill, emittedAt, ...lineageOf(m, `req-${processor}-${partition}`),
       };
       return { ok: true, event: ev };
     }

@@ -38,5 +38,6 @@ export function candidateOfRequest(e: RunRequested): Candidate {
     backfill: e.backfill,
     stage: e.stage,
     force: e.force,
+    onlyIfNotDone: e.onlyIfNotDone,
   };
 }

@@ -70,6 +70,8 @@ export interface RunRequested extends Lineage {
   backfill: BackfillFlags | null;
   /** Skip the duplicate check (a forced manual run). */
   force?: boolean;
+  /** Skip when already done for the current inputs (schedules, resumable backfills). */
+  onlyIfNotDone?: boolean;
   emittedAt: number;
 }
 

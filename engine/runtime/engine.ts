@@ -152,7 +152,7 @@ export class Engine {
   request(processor: string, partition: string, opts: Partial<Omit<RunRequested, 'type' | 'processor' | 'partition'>> = {}): RunRequested {
     return {
       type: 'run_requested', processor, partition, scope: opts.scope ?? null, reason: opts.reason ?? 'manual', source: opts.source ?? 'cli',
-      correlationId: opts.correlationId ?? this.newId(), parents: opts.parents ?? [], backfill: opts.backfill ?? null, force: opts.force,
+      correlationId: opts.correlationId ?? this.newId(), parents: opts.parents ?? [], backfill: opts.backfill ?? null, force: opts.force, onlyIfNotDone: opts.onlyIfNotDone,
       stage: opts.stage, emittedAt: this.now(),
     };
   }

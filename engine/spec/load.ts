@@ -1,6 +1,6 @@
 // Loading: YAML text → a parsed document that remembers positions, schema-checked against the language.
 // YAML syntax errors and schema errors both come back as located diagnostics; nothing throws.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { schemaDiagnostics } from './check-schema.js';
 import { PIPELINE_SCHEMA } from './schema.js';
@@ -18,6 +18,22 @@ export class SourceMap {
     private readonly lines: LineCounter,
   ) {}
 
+  private readonly index = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+  /** The pairs of a mapping by key (the first of repeated keys), built once per mapping. */
+  private pairs(map: YAMLMap): Map<string, Pair> {
+    let byKey = this.index.get(map);
+    if (!byKey) {
+      byKey = new Map();
+      for (const p of map.items) {
+        const k = isScalar(p.key) ? String(p.key.value) : String(p.key);
+        if (!byKey.has(k)) byKey.set(k, p as Pair);
+      }
+      this.index.set(map, byKey);
+    }
+    return byKey;
+  }
+
   /** Position of the value at `path` (or of its key with `key: true`); falls back to the nearest parent. */
   at(path: readonly PathSeg[], opts: { key?: boolean } = {}): { file: string; line: number; col: number } {
     let node: unknown = this.doc.contents;
@@ -25,7 +41,7 @@ export class SourceMap {
     let lastGood: unknown = node;
     for (const seg of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
+        const pair = this.pairs(node).get(String(seg));
         if (!pair) break;
         keyNode = pair.key;
         node = pair.value ?? pair.key;

@@ -3,7 +3,7 @@
 // any single date's slate is independent of which dates were asked for before.
 
 import { registerCache } from './cache.js';
-import { addDays, compactDate, dateRange, daysBetween, weekday } from './dates.js';
+import { addDays, compactDate, dateRange, weekday } from './dates.js';
 import { Rng, clamp } from './prng.js';
 import { TEAMS, team as teamOf } from './teams.js';
 
@@ -184,8 +184,4 @@ export function gamesOn(seed: number, date: string): ScheduledGame[] {
 /** True when the team also played the previous day (second night of a back-to-back). */
 export function isBackToBack(seed: number, abbr: string, date: string): boolean {
   return gamesOn(seed, addDays(date, -1)).some((g) => g.home === abbr || g.away === abbr);
-}
-
-export function dayOfSeason(date: string): number {
-  return daysBetween(SEASON_START, date);
 }

@@ -33,10 +33,6 @@ export function requireTime(value: string, name = 'time'): string {
   return value;
 }
 
-export function isValidTime(value: string): boolean {
-  return TIME_RE.test(value);
-}
-
 export function addDays(date: string, n: number): string {
   return new Date(toUtcMs(date) + n * DAY_MS).toISOString().slice(0, 10);
 }
@@ -82,11 +78,6 @@ export function etIso(date: string, hhmm: string): string {
 
 export function minutesOf(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-}
-
-export function hhmmOf(minutes: number): string {
-  const m = Math.max(0, Math.min(23 * 60 + 59, Math.round(minutes)));
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
 
 /** "19:30" -> "7:30 pm ET" as nba.com prints status text. */

@@ -37,7 +37,19 @@ export interface Action {
   scoreHome: number;
 }
 
-export function expandPlays(sim: SimGame): Action[] {
+const expanded = new WeakMap<SimGame, Action[]>();
+
+/** Memoised per simulated game; callers must treat the result as read-only. */
+export function expandPlays(sim: SimGame): readonly Action[] {
+  let cached = expanded.get(sim);
+  if (!cached) {
+    cached = expand(sim);
+    expanded.set(sim, cached);
+  }
+  return cached;
+}
+
+function expand(sim: SimGame): Action[] {
   const out: Action[] = [];
   const score = [0, 0];
   let last = 0;

@@ -88,11 +88,6 @@ export interface SimGame {
   plays: Play[];
 }
 
-export function zoneOf(dist: number, three: boolean): Zone {
-  if (three) return 'three';
-  return dist <= 8 ? 'paint' : 'mid';
-}
-
 export function clonePlays(plays: readonly Play[]): Play[] {
   return plays.map((p) => structuredClone(p));
 }

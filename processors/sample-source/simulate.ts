@@ -23,7 +23,7 @@ function allotMinutes(rng: Rng, side: Side, avail: Availability[]): Participant[
   const parts: Participant[] = avail.map((a) => ({
     player: a.player, side, status: a.status, reason: a.reason, starter: false, seconds: 0, pmNoise: 0,
   }));
-  const playing = parts.filter((p, i) => avail[i]?.plays);
+  const playing = parts.filter((_, i) => avail[i]?.plays);
   for (const p of playing) {
     const dnp = COACH_DNP[p.player.role] ?? 0;
     if (rng.chance(dnp)) {
@@ -94,7 +94,9 @@ function shotGeometry(rng: Rng, zone: Zone, big: boolean): { dist: number; subTy
   if (zone === 'paint') {
     const r = rng.next();
     const dist = r < 0.55 ? rng.int(0, 2) : r < 0.85 ? rng.int(3, 5) : rng.int(6, 8);
-    const [subType, descriptor] = dist >= 6 ? ['Jump Shot', 'floating'] : rng.pick(big ? PAINT_TYPES : PAINT_TYPES.slice(0, 4));
+    // Dunks only at the rim, floaters only from the edge of the paint.
+    const options = dist <= 2 ? (big ? PAINT_TYPES : PAINT_TYPES.slice(0, 4)) : PAINT_TYPES.filter(([t]) => t !== 'Dunk');
+    const [subType, descriptor] = dist >= 6 ? ['Jump Shot', 'floating'] : rng.pick(options);
     return { dist, subType, descriptor, angle: rng.range(-1.3, 1.3) };
   }
   const [subType, descriptor] = rng.pick(JUMP_TYPES);

@@ -72,7 +72,3 @@ export function team(abbr: string): Team {
   if (!t) throw new Error(`unknown team ${abbr}`);
   return t;
 }
-
-export function isTeam(abbr: string): boolean {
-  return BY_ABBR.has(abbr);
-}
