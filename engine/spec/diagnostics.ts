@@ -108,8 +108,12 @@ export function renderDiagnostics(diags: readonly Diagnostic[], opts: RenderOpti
   return body ? `${body}\n\n${summary}` : summary;
 }
 
+/** The last source split into lines: a report renders many frames of the same file. */
+let split: { src: string; lines: string[] } | undefined;
+
 function codeFrame(src: string, line: number, col: number): string {
-  const lines = src.split(/\r?\n/);
+  if (split?.src !== src) split = { src, lines: src.split(/\r?\n/) };
+  const lines = split.lines;
   const from = Math.max(1, line - 2);
   const to = Math.min(lines.length, line + 1);
   const width = String(to).length;

@@ -171,15 +171,22 @@ function syntaxDiagnostics(doc: Document, text: string, file: string, lines: Lin
   return out;
 }
 
-/** A key repeated in one mapping, reported at the repeat (one pass, a set per mapping). */
+/** Keys that are not plain names, and keys repeated in one mapping (at the repeat; one pass, a set per mapping). */
 function duplicateKeys(doc: Document, file: string, lines: LineCounter): Diagnostic[] {
   const out: Diagnostic[] = [];
   visit(doc, {
     Map(_, map) {
       const seen = new Map<string, number>();
       for (const pair of map.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const at = (pair.key as Node | null)?.range?.[0] ?? 0;
+        if (pair.key !== null && !isScalar(pair.key)) {
+          // `? [a, b]` keys: JSON has no such keys (and the parser would warn on stderr converting them).
+          const pos = lines.linePos(at);
+          out.push(diagnostic('PIPE001', { file, line: pos.line, col: pos.col }, 'a key must be a plain name, not a list, mapping or alias', 'write the key as a plain word, e.g. `name:`'));
+          if (out.length >= MAX_SYNTAX_ERRORS) return visit.BREAK;
+          continue;
+        }
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
         const first = seen.get(key);
         if (first === undefined) {
           seen.set(key, at);

@@ -1,0 +1,38 @@
+// The Cloud Run service's settings, derived once for both renderings (Terraform and the Knative
+// service.yaml): name, request timeout, concurrency, scaling, resources and environment.
+import type { Plan } from '../engine/spec/plan.js';
+
+/** Request timeout: the slowest processor plus a margin for loading inputs and committing. */
+export const TIMEOUT_MARGIN_SECONDS = 60;
+export const CLOUD_RUN_TIMEOUT = { min: 60, max: 3600 } as const;
+/** Requests per instance: most of a run waits on BigQuery and HTTP, not CPU. */
+export const CONCURRENCY = 8;
+export const MAX_INSTANCES = 10;
+export const RESOURCES = { cpu: '1', memory: '1Gi' } as const;
+
+/** An environment value: literal text, or a deploy-time parameter (Terraform variable / envsubst). */
+export type EnvValue = { text: string } | { param: 'project' | 'region' };
+
+export interface ServiceSettings {
+  name: string;
+  timeoutSeconds: number;
+  concurrency: number;
+  maxInstances: number;
+  env: { name: string; value: EnvValue }[];
+}
+
+export function serviceSettings(plan: Plan): ServiceSettings {
+  const slowest = Math.max(0, ...[...plan.processors.values()].map((p) => p.timeoutMs));
+  const timeoutSeconds = Math.min(CLOUD_RUN_TIMEOUT.max, Math.max(CLOUD_RUN_TIMEOUT.min, Math.ceil(slowest / 1000) + TIMEOUT_MARGIN_SECONDS));
+  return {
+    name: plan.project.service,
+    timeoutSeconds,
+    concurrency: CONCURRENCY,
+    maxInstances: MAX_INSTANCES,
+    env: [
+      { name: 'PIPELINE_BACKEND', value: { text: 'gcp' } },
+      { name: 'PIPELINE_PROJECT', value: { param: 'project' } },
+      { name: 'PIPELINE_REGION', value: { param: 'region' } },
+    ],
+  };
+}

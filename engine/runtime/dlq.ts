@@ -1,0 +1,39 @@
+// Dead letters: listing and replay. A replay lifts the terminal state of the processors the message
+// routes to, then republishes the message unchanged (same correlation id) on its topic, so it goes
+// through the same dedup and gates as any delivery.
+import { normalize } from '../core/messages.js';
+import { route } from '../core/route.js';
+import type { AttemptState } from '../core/types.js';
+import type { DeadLetter } from '../ports.js';
+import type { Engine } from './engine.js';
+import { ids } from './keys.js';
+
+export async function listDeadLetters(engine: Engine, opts: { topic?: string; includeReplayed?: boolean } = {}): Promise<DeadLetter[]> {
+  return engine.backends.bus.listDeadLetters(opts);
+}
+
+export async function replayDeadLetters(engine: Engine, opts: { ids?: string[] } = {}): Promise<{ replayed: number; skipped: Array<{ id: string; reason: string }> }> {
+  const all = await engine.backends.bus.listDeadLetters({});
+  const chosen = opts.ids ? all.filter((d) => opts.ids!.includes(d.id)) : all;
+  const skipped: Array<{ id: string; reason: string }> = [];
+  for (const id of opts.ids ?? []) if (!all.some((d) => d.id === id)) skipped.push({ id, reason: 'no such dead letter (or already replayed)' });
+  let replayed = 0;
+  for (const d of chosen) {
+    const n = normalize(engine.plan, d.topic, d.message.data, d.message.attributes, engine.now());
+    if (n.ok) {
+      const targets = n.event.type === 'asset_updated' && n.event.version === undefined ? [] : route(engine.plan, n.event);
+      await engine.backends.state.transaction(async (tx) => {
+        for (const c of targets) {
+          const a = await tx.get<AttemptState>('attempts', ids.attempts(c.processor, c.partition));
+          if (a?.terminal) tx.delete('attempts', ids.attempts(c.processor, c.partition));
+        }
+      });
+    }
+    await engine.backends.bus.publish(d.topic, d.message);
+    await engine.backends.bus.markReplayed([d.id]);
+    engine.record({ event: 'dlq:replayed', correlationId: String(d.message.data.correlation_id ?? ''), reasons: [`dead letter ${d.id} from ${d.topic} (${d.reason})`] });
+    replayed++;
+  }
+  await engine.log.flush();
+  return { replayed, skipped };
+}
