@@ -49,7 +49,7 @@ function rowsFile(plan: Plan): string {
   for (const t of tables(plan)) {
     const n = names.get(t.ref)!;
     const cols = rowColumns(plan, t);
-    const about = `${t.ref}${t.description ? `: ${t.description}` : ''} Key: ${t.key.join(', ')}.${t.external ? ' External (written by another system).' : ''}`;
+    const about = `${t.ref}${t.description ? ` — ${t.description.replace(/\.$/, '')}` : ''}. Key: ${t.key.join(', ')}.${t.external ? ' External (written by another system).' : ''}`;
     out.push(`${doc(about)}export type ${n}Row = {`);
     for (const c of cols) out.push(`${doc(c.description, '  ')}  ${key(c.name)}: ${tsColumnType(c)};`);
     out.push('};', '');

@@ -78,6 +78,7 @@ export function buildPlan(spec: RawSpec, src: SourceMap, dir: string): Plan {
   const stageOf = new Map<string, { name: string; level: number }>();
   for (const [name, s] of Object.entries(spec.stages ?? {})) s.levels.forEach((lvl, i) => lvl.forEach((m) => stageOf.set(m, { name, level: i + 1 })));
 
+  const gateTargets = new Set(Object.values(spec.gates ?? {}).flatMap((g) => g.fires.filter((t) => spec.processors[t])));
   const kindOf = (n: string): TargetRef['kind'] => (spec.processors[n] ? 'processor' : spec.gates?.[n] ? 'gate' : 'stage');
 
   const processors = new Map<string, ProcessorPlan>();
@@ -89,7 +90,8 @@ export function buildPlan(spec: RawSpec, src: SourceMap, dir: string): Plan {
       const critical = r?.critical ?? DEFAULTS.read.critical;
       const window = windowPlan(r?.window);
       const sameSlice = !window || window.includeCurrent;
-      const trigger = p.triggers ? p.triggers.includes(asset) : !stage && !window && sameSlice;
+      // Processors fired by levels or gates wait for them: their reads do not trigger by default.
+      const trigger = p.triggers ? p.triggers.includes(asset) : !stage && !gateTargets.has(name) && !window && sameSlice;
       return {
         asset, critical, window, trigger,
         minRows: r?.min_rows ?? (critical ? DEFAULTS.read.min_rows_critical : DEFAULTS.read.min_rows_optional),

@@ -66,7 +66,9 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], source: Source
     }
     const e = pickError(group);
     const p = e.params as Params;
-    const description = (e.parentSchema as { description?: string } | undefined)?.description;
+    const described = (e.parentSchema as { description?: string } | undefined)?.description;
+    const last = path[path.length - 1];
+    const description = described && (typeof last === 'string' ? `\`${last}\`: ${described}` : described);
     switch (e.keyword) {
       case 'additionalProperties': {
         const key = String(p.additionalProperty);
@@ -228,8 +230,8 @@ function patternForm(pattern: string): string {
   if (pattern.startsWith('^[a-z][a-z0-9_]*\\.')) return 'a table reference `dataset.table`';
   if (pattern === '^[0-9]+d$') return 'a number of days like "30d"';
   if (pattern.includes('[0-5][0-9]')) return 'a local time HH:MM';
-  if (pattern.includes('a-z0-9-]')) return 'lower-case letters, digits and dashes, starting with a letter';
-  if (pattern === '^[a-z][a-z0-9_]*$') return 'lower-case letters, digits and underscores, starting with a letter';
+  if (pattern.includes('a-z0-9-]')) return 'a name of lower-case letters, digits and dashes, starting with a letter';
+  if (pattern === '^[a-z][a-z0-9_]*$') return 'a lower_snake_case name (lower-case letters, digits and underscores, starting with a letter)';
   if (pattern.startsWith('^[a-zA-Z]')) return 'a topic name: 3 to 255 letters, digits, dashes, dots or underscores, starting with a letter';
   return `of the form /${pattern}/`;
 }

@@ -116,7 +116,7 @@ const processor = obj(
       oneOf: [{ type: 'string', pattern: ASSET_REF }, { type: 'array', items: { type: 'string', pattern: ASSET_REF }, minItems: 1, uniqueItems: true }],
     },
     reads: mapOf('Inputs: table or collection → how it is read. Only declared inputs may be read.', read, ASSET_REF),
-    triggers: list('Inputs whose update makes the engine consider this processor. Default: its same-partition reads, or none for a processor inside a stage (levels fire it).', { type: 'string', pattern: ASSET_REF }, { uniqueItems: true }),
+    triggers: list('Inputs whose update makes the engine consider this processor. Default: its same-partition reads; none for a processor a stage level or a gate fires.', { type: 'string', pattern: ASSET_REF }, { uniqueItems: true }),
     scopes: list('Entity kinds it can run for a subset of (changed entities only). Otherwise it always runs for the whole partition.', { type: 'string' }, { uniqueItems: true }),
     timeout: duration('Longest a run may take; the lease expires after it (plus a margin) and another runner may take over.', DEFAULTS.processor.timeout),
     retry,

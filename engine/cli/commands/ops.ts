@@ -1,0 +1,102 @@
+// Operations: `pipeline dlq list|replay`, `pipeline replay --correlation-id`, `pipeline reconcile`,
+// `pipeline schedule run NAME [--at TIME]`.
+import { listDeadLetters, replayDeadLetters } from '../../runtime/dlq.js';
+import { reconcile } from '../../runtime/reconciler.js';
+import { tickSchedule } from '../../runtime/schedules.js';
+import { requestTopic } from '../../runtime/outbox.js';
+import { toWire } from '../../core/messages.js';
+import type { RunRecord } from '../../runtime/run.js';
+import { didYouMean } from '../../spec/diagnostics.js';
+import { parsePhase } from '../args.js';
+import { CommandFailed, UsageError } from '../errors.js';
+import { withLocalEngine } from '../local-engine.js';
+import type { Registrar } from './index.js';
+
+export const ops: Registrar = (program, io) => {
+  const dlq = program.command('dlq').description('dead-lettered messages: list them, replay them after a fix');
+  dlq
+    .command('list')
+    .description('list dead letters with their reason and attempts')
+    .option('--all', 'include replayed ones')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { all?: boolean; json?: boolean }) => {
+      await withLocalEngine(io, program.opts().file as string | undefined, async (local) => {
+        const list = await listDeadLetters(local.engine, { includeReplayed: opts.all });
+        if (opts.json) return io.out(JSON.stringify(list, null, 2));
+        if (!list.length) return io.out('no dead letters');
+        for (const d of list) io.out(`${d.id}  ${new Date(d.deadAt).toISOString()}  ${d.topic}  attempts=${d.attempts}${d.replayedAt ? '  (replayed)' : ''}\n    ${d.reason}`);
+      });
+    });
+  dlq
+    .command('replay')
+    .description('replay dead letters through the same dedup and gates, keeping their correlation id')
+    .option('--id <ids>', 'comma-separated dead-letter ids (default: all not yet replayed)')
+    .addHelpText('after', '\nExamples:\n  $ pipeline dlq replay\n  $ pipeline dlq replay --id 12,13')
+    .action(async (opts: { id?: string }) => {
+      await withLocalEngine(io, program.opts().file as string | undefined, async (local) => {
+        const r = await replayDeadLetters(local.engine, { ids: opts.id?.split(',').map((s) => s.trim()) });
+        await local.settle();
+        io.out(`replayed ${r.replayed} dead letter(s)`);
+        for (const s of r.skipped) io.err(`  ${s.id}: ${s.reason}`);
+        if (r.skipped.length) throw new CommandFailed('', 1);
+      });
+    });
+
+  program
+    .command('replay')
+    .description('rerun, from a phase on, every run of a correlation id (same correlation id; downstream follows by dedup)')
+    .requiredOption('--correlation-id <id>', 'the correlation id (see `pipeline trace`)')
+    .option('--from-phase <phase>', 'rerun the runs of this phase (name or number); default: the earliest phase it touched')
+    .action(async (opts: { correlationId: string; fromPhase?: string }) => {
+      await withLocalEngine(io, program.opts().file as string | undefined, async (local, plan) => {
+        const runs = await local.backends.state.query<RunRecord>('runs', { eq: { correlationId: opts.correlationId } });
+        if (!runs.length) {
+          io.err(`no runs with correlation id ${opts.correlationId}`);
+          throw new CommandFailed('', 1);
+        }
+        const phaseNo = (p: string) => plan.processors.get(p)?.phaseNumber ?? 0;
+        const from = opts.fromPhase !== undefined ? plan.phaseByName.get(parsePhase(plan, opts.fromPhase, '--from-phase'))!.number : Math.min(...runs.map((r) => phaseNo(r.processor)));
+        const targets = new Map<string, RunRecord>();
+        for (const r of runs) if (phaseNo(r.processor) === from) targets.set(`${r.processor}|${r.partition}`, r);
+        for (const r of targets.values()) {
+          const req = local.engine.request(r.processor, r.partition, { reason: 'replay', source: 'cli', correlationId: opts.correlationId, parents: r.parents, force: true });
+          await local.backends.bus.publish(requestTopic(plan), toWire(plan, req));
+        }
+        await local.settle();
+        io.out(`replayed ${targets.size} run(s) of phase ${from} for correlation ${opts.correlationId}`);
+      });
+    });
+
+  program
+    .command('reconcile')
+    .description('repair after crashes: reclaim expired leases, re-dispatch the outbox, fire due gates, advance stages, finalize checks')
+    .option('--date <dates>', 'comma-separated partitions (default: recently updated ones)')
+    .action(async (opts: { date?: string }) => {
+      await withLocalEngine(io, program.opts().file as string | undefined, async (local) => {
+        const r = await reconcile(local.engine, { partitions: opts.date?.split(',').map((s) => s.trim()) });
+        await local.settle();
+        io.out(`leases reclaimed ${r.leasesReclaimed}, outbox re-dispatched ${r.outboxRedispatched}, gates fired ${r.gatesFired}, stages advanced ${r.stagesAdvanced}, checks finalized ${r.checksFinalized}`);
+      });
+    });
+
+  const schedule = program.command('schedule').description('run schedules by hand');
+  schedule
+    .command('run')
+    .description('one tick of a schedule (as Cloud Scheduler or the in-process cron would)')
+    .argument('<name>', 'schedule name')
+    .option('--at <time>', 'the tick time, ISO 8601 (default: now)')
+    .addHelpText('after', '\nExamples:\n  $ pipeline schedule run predictions_backup --at 2025-11-15T14:00:00Z')
+    .action(async (name: string, opts: { at?: string }) => {
+      const at = opts.at === undefined ? Date.now() : Date.parse(opts.at);
+      if (Number.isNaN(at)) throw new UsageError(`--at ${JSON.stringify(opts.at)} is not a time`, '--at 2025-11-15T14:00:00Z (ISO 8601)');
+      await withLocalEngine(io, program.opts().file as string | undefined, async (local, plan) => {
+        if (!plan.schedules.has(name)) {
+          const guess = didYouMean(name, plan.schedules.keys());
+          throw new UsageError(`unknown schedule ${JSON.stringify(name)}${guess ? ` (did you mean ${guess}?)` : ''}`, `one of: ${[...plan.schedules.keys()].join(', ')}`);
+        }
+        const r = await tickSchedule(local.engine, name, at);
+        await local.settle();
+        io.out(`${name} for ${r.partition}: ${r.decision}\n  ${r.reasons.join('\n  ')}`);
+      });
+    });
+};

@@ -1,0 +1,153 @@
+// Answers to "why did (or didn't) X run?": explain (every decision about a processor and partition,
+// in order, with reasons and inputs seen), trace (the lineage tree of a run back to its source runs,
+// or every run of a correlation id), and status (per phase and processor: state, rows, last run,
+// warnings, stuck leases and gates waiting past their deadline).
+import { evaluateGate } from '../core/gates.js';
+import type { AttemptState, GateFire, Lease, PartitionVersion } from '../core/types.js';
+import type { LogEntry } from '../ports.js';
+import type { Engine } from './engine.js';
+import { ids } from './keys.js';
+import type { RunRecord } from './run.js';
+
+export async function explain(engine: Engine, processor: string, partition: string): Promise<LogEntry[]> {
+  await engine.log.flush();
+  const entries = await engine.backends.warehouse.queryLog({ processor, partition });
+  return entries.filter((e) => e.event !== 'run:heartbeat');
+}
+
+export interface TraceNode {
+  run: RunRecord;
+  parents: TraceNode[];
+  /** Parent ids whose run records were not found (e.g. external updates). */
+  missing: string[];
+}
+
+export type TraceResult =
+  | { kind: 'run'; root: TraceNode }
+  | { kind: 'correlation'; correlationId: string; runs: RunRecord[] }
+  | { kind: 'none' };
+
+export async function trace(engine: Engine, id: string, maxDepth = 50): Promise<TraceResult> {
+  const state = engine.backends.state;
+  const root = await state.get<RunRecord>('runs', id);
+  if (root) {
+    const seen = new Map<string, TraceNode>();
+    const build = async (run: RunRecord, depth: number): Promise<TraceNode> => {
+      const known = seen.get(run.executionId);
+      if (known) return known;
+      const node: TraceNode = { run, parents: [], missing: [] };
+      seen.set(run.executionId, node);
+      if (depth >= maxDepth) return node;
+      for (const pid of [...new Set(run.parents)]) {
+        const parent = await state.get<RunRecord>('runs', pid);
+        if (parent) node.parents.push(await build(parent, depth + 1));
+        else node.missing.push(pid);
+      }
+      return node;
+    };
+    return { kind: 'run', root: await build(root, 0) };
+  }
+  const runs = await state.query<RunRecord>('runs', { eq: { correlationId: id } });
+  if (!runs.length) return { kind: 'none' };
+  const rank = new Map(engine.plan.order.map((n, i) => [n, i] as const));
+  runs.sort((a, b) => a.startedAt - b.startedAt || (rank.get(a.processor) ?? 0) - (rank.get(b.processor) ?? 0));
+  return { kind: 'correlation', correlationId: id, runs };
+}
+
+export interface ProcessorStatus {
+  processor: string;
+  phase: string;
+  state: 'succeeded' | 'running' | 'stuck' | 'failed' | 'retrying' | 'skipped' | 'never-run';
+  rows?: number;
+  version?: number;
+  updatedAt?: number;
+  lastRun?: RunRecord;
+  note: string;
+  warnings: string[];
+}
+
+export interface GateStatus {
+  gate: string;
+  state: 'fired' | 'waiting' | 'stuck';
+  fires: number;
+  note: string;
+}
+
+export interface StatusReport {
+  partition: string;
+  processors: ProcessorStatus[];
+  gates: GateStatus[];
+  stuck: number;
+}
+
+export async function status(engine: Engine, partition: string): Promise<StatusReport> {
+  const { plan, backends } = engine;
+  const state = backends.state;
+  const now = engine.now();
+  await engine.log.flush();
+  const log = await backends.warehouse.queryLog({ partition });
+  const lastDecision = new Map<string, LogEntry>();
+  const warnings = new Map<string, string[]>();
+  for (const e of log) {
+    if (!e.processor) continue;
+    if (e.event.startsWith('skip:') || e.event.startsWith('run:') || e.event === 'fail:stale' || e.event === 'rerun-requested') lastDecision.set(e.processor, e);
+    const w = (e.reasons ?? []).filter((r) => r.startsWith('warning:'));
+    if (e.event === 'run:started') warnings.set(e.processor, w);
+  }
+  const runs = await state.query<RunRecord>('runs', { eq: { partition } });
+  const lastRun = new Map<string, RunRecord>();
+  for (const r of runs) if (!lastRun.has(r.processor) || lastRun.get(r.processor)!.startedAt < r.startedAt) lastRun.set(r.processor, r);
+
+  const processors: ProcessorStatus[] = [];
+  for (const name of plan.order) {
+    const p = plan.processors.get(name)!;
+    const [v, lease, attempts] = await Promise.all([
+      state.get<PartitionVersion>('versions', ids.version(p.output, partition)),
+      state.get<Lease>('leases', ids.lease(name, partition)),
+      state.get<AttemptState>('attempts', ids.attempts(name, partition)),
+    ]);
+    const run = lastRun.get(name);
+    const d = lastDecision.get(name);
+    let st: ProcessorStatus['state'] = 'never-run';
+    let note = '';
+    if (lease && lease.expiresAt <= now) {
+      st = 'stuck';
+      note = `claimed by ${lease.token} until ${new Date(lease.expiresAt).toISOString()} (lease expired: run \`pipeline reconcile\`)`;
+    } else if (lease) {
+      st = 'running';
+      note = `since ${new Date(lease.claimedAt).toISOString()}, attempt ${lease.attempt}${lease.rerunRequested ? ', rerun requested' : ''}`;
+    } else if (attempts?.terminal) {
+      st = 'failed';
+      note = `failed for good after ${attempts.attempts} attempt(s): ${attempts.lastErrorType}: ${attempts.lastError}`;
+    } else if (attempts) {
+      st = 'retrying';
+      note = `attempt ${attempts.attempts} failed: ${attempts.lastError}`;
+    } else if (d && (d.event.startsWith('skip:not-ready') || d.event === 'fail:stale' || d.event === 'skip:stop-after' || d.event === 'skip:terminal') && !v) {
+      st = 'skipped';
+      note = `${d.event}: ${(d.reasons ?? [])[0] ?? ''}`;
+    } else if (v || run?.status === 'succeeded') {
+      st = 'succeeded';
+      note = d?.event === 'skip:duplicate' ? 'up to date' : '';
+    }
+    processors.push({ processor: name, phase: p.phase, state: st, rows: v && v.rows >= 0 ? v.rows : undefined, version: v?.version, updatedAt: v?.updatedAt, lastRun: run, note, warnings: warnings.get(name) ?? [] });
+  }
+
+  const gates: GateStatus[] = [];
+  for (const g of plan.gates.values()) {
+    const outs = await Promise.all(g.members.map((m) => state.get<PartitionVersion>('versions', ids.version(plan.processors.get(m)!.output, partition))));
+    const leases = await Promise.all(g.members.map((m) => state.get<Lease>('leases', ids.lease(m, partition))));
+    const fire = await state.get<GateFire>('gate_fires', ids.gateFire(g.name, partition));
+    const dec = evaluateGate(plan, g, partition, { outputs: Object.fromEntries(g.members.map((m, i) => [m, outs[i]] as const)), running: g.members.filter((_, i) => leases[i] && leases[i]!.expiresAt > now), fire }, now, null);
+    const present = outs.filter((o) => o);
+    const firstAt = present.length ? Math.min(...present.map((o) => o!.updatedAt)) : undefined;
+    const pastDeadline = g.deadline && firstAt !== undefined && now > firstAt + g.deadline.afterMs;
+    const waiting = dec.kind === 'wait' || (dec.kind === 'fire' && !fire);
+    gates.push({
+      gate: g.name,
+      state: fire && !waiting ? 'fired' : pastDeadline && waiting ? 'stuck' : fire ? 'fired' : 'waiting',
+      fires: fire?.count ?? 0,
+      note: [fire ? `fired ${fire.count}× (last ${new Date(fire.firedAt).toISOString()}${fire.degraded ? ', degraded' : ''})` : '', ...dec.reasons].filter(Boolean).join('; '),
+    });
+  }
+  return { partition, processors, gates, stuck: processors.filter((p) => p.state === 'stuck').length + gates.filter((g) => g.state === 'stuck').length };
+}
