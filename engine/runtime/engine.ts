@@ -10,6 +10,7 @@ import type { Backends, Delivery, HandleResult, LocalBus, LogEntry } from '../po
 import type { Plan } from '../spec/plan.js';
 import { AlertRouter } from './alerts.js';
 import type { Executor } from './executor.js';
+import type { EngineFaults } from './faults.js';
 import { ids } from './keys.js';
 import { LogBuffer } from './log-buffer.js';
 import { addToOutbox, dispatch, requestTopic, type OutboxEntry } from './outbox.js';
@@ -26,6 +27,8 @@ export interface EngineOptions {
   log?: { maxBatch?: number; delayMs?: number };
   /** Dry runs: no warehouse writes (the executor is simulated). */
   dryRun?: boolean;
+  /** Fault injection (crash tests only). */
+  faults?: EngineFaults;
 }
 
 export class Engine {
@@ -35,6 +38,7 @@ export class Engine {
   readonly log: LogBuffer;
   readonly alerts: AlertRouter;
   readonly dryRun: boolean;
+  readonly faults: EngineFaults | undefined;
   private readonly concurrency: number;
   /** Runs in flight in this process (for graceful shutdown and status). */
   readonly inFlight = new Set<Promise<unknown>>();
@@ -46,6 +50,7 @@ export class Engine {
     this.executor = opts.executor;
     this.concurrency = opts.concurrency ?? 4;
     this.dryRun = opts.dryRun ?? false;
+    this.faults = opts.faults;
     this.log = new LogBuffer(opts.backends.warehouse, opts.log);
     this.alerts = new AlertRouter(opts.plan, this.log, opts.env ?? {});
   }

@@ -4,6 +4,7 @@ import type { Clock } from '../ports.js';
 import type { Plan } from '../spec/plan.js';
 import { Engine } from './engine.js';
 import { ModuleExecutor, type Executor } from './executor.js';
+import type { EngineFaults } from './faults.js';
 
 export interface LocalEngineOptions {
   plan: Plan;
@@ -15,6 +16,8 @@ export interface LocalEngineOptions {
   concurrency?: number;
   /** Bus retry timing (tests shorten it). */
   bus?: { initialBackoffMs?: number; maxBackoffMs?: number; concurrency?: number };
+  /** Fault injection (crash tests only). */
+  faults?: EngineFaults;
 }
 
 export interface LocalEngine {
@@ -37,7 +40,7 @@ export async function openLocalEngine(opts: LocalEngineOptions): Promise<LocalEn
   });
   await backends.warehouse.ensureTables(plan);
   const env = opts.env ?? process.env;
-  const engine = new Engine({ plan, backends, executor: opts.executor ?? new ModuleExecutor(env), concurrency: opts.concurrency, env });
+  const engine = new Engine({ plan, backends, executor: opts.executor ?? new ModuleExecutor(env), concurrency: opts.concurrency, env, faults: opts.faults });
   engine.attach(backends.bus);
   return {
     engine,

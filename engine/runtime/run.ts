@@ -13,6 +13,7 @@ import type { Engine } from './engine.js';
 import type { RunOutput } from './executor.js';
 import { afterCompletion, afterSettle } from './follow-ups.js';
 import { ids } from './keys.js';
+import { SimulatedCrash } from './faults.js';
 import { addToOutbox } from './outbox.js';
 import { LeaseLostError } from './processor.js';
 import { entityGroups } from './rows.js';
@@ -137,8 +138,11 @@ async function execute(engine: Engine, cand: Candidate, p: ProcessorPlan, decisi
         output = { ...output, partitionRows: res.rows };
       }
     }
+    if (engine.faults?.crashAfterWrite?.(p.name, cand.partition)) throw new SimulatedCrash(`${p.name}/${cand.partition}: simulated crash after the warehouse write`);
   } catch (err) {
     clearInterval(renew);
+    // The process "died": no failure path, no lease release, no attempt — the reconciler repairs it.
+    if (err instanceof SimulatedCrash) throw err;
     return fail(engine, cand, p, decision, executionId, correlationId, attempt, err, started);
   }
   clearInterval(renew);

@@ -1,0 +1,96 @@
+// Starting the service on a backend: local (embedded backends, in-process cron for schedules,
+// periodic reconciler) or gcp (Pub/Sub, Firestore, BigQuery, Cloud Storage). Used by `pipeline serve`
+// and by tests that run several instances.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Backends } from '../ports.js';
+import { Engine } from '../runtime/engine.js';
+import { ModuleExecutor, type Executor } from '../runtime/executor.js';
+import { openLocalEngine } from '../runtime/local.js';
+import { reconcile } from '../runtime/reconciler.js';
+import { startCron } from '../runtime/schedules.js';
+import type { Plan } from '../spec/plan.js';
+import { jsonLogger, type ServiceLogger } from './log.js';
+import { OidcVerifier, oidcFromEnv } from './oidc.js';
+import { createService, type Service } from './server.js';
+
+export function packageVersion(): string {
+  try {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    return (JSON.parse(readFileSync(path.join(here, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export interface RunningService {
+  service: Service;
+  engine: Engine;
+  backends: Backends;
+  port: number;
+  /** Graceful stop: no new work, in-flight runs finish within the bound, everything closed. */
+  stop(boundMs?: number): Promise<void>;
+}
+
+export interface StartOptions {
+  plan: Plan;
+  backend: 'local' | 'gcp';
+  port: number;
+  host?: string;
+  env: Record<string, string | undefined>;
+  dir?: string;
+  logger?: ServiceLogger;
+  executor?: Executor;
+  /** Local only: drive schedules with the in-process cron and reconcile periodically (default true). */
+  background?: boolean;
+  reconcileEveryMs?: number;
+}
+
+export async function startService(opts: StartOptions): Promise<RunningService> {
+  const { plan, env } = opts;
+  const logger = opts.logger ?? jsonLogger((l) => process.stdout.write(`${l}\n`), env.PIPELINE_PROJECT ?? plan.project.id);
+  let engine: Engine;
+  let backends: Backends;
+  let closeBackends: () => Promise<void>;
+  if (opts.backend === 'local') {
+    const local = await openLocalEngine({ plan, dir: opts.dir, env, executor: opts.executor });
+    engine = local.engine;
+    backends = local.backends;
+    closeBackends = () => local.close();
+  } else {
+    const gcpModule = '../backends/gcp/index.js'; // resolved at run time: the gcp clients load only when used
+    const gcp = (await import(gcpModule)) as { openGcpBackends(o: { plan: Plan; env: Record<string, string | undefined> }): Promise<Backends> };
+    backends = await gcp.openGcpBackends({ plan, env });
+    await backends.warehouse.ensureTables(plan);
+    engine = new Engine({ plan, backends, executor: opts.executor ?? new ModuleExecutor(env), env });
+    closeBackends = async () => {
+      await engine.log.flush();
+      await backends.close();
+    };
+  }
+  engine.alerts.printer = (line) => logger.log('WARNING', line);
+  const oidcCfg = oidcFromEnv(env);
+  const service = createService({ engine, logger, version: packageVersion(), backend: opts.backend, oidc: oidcCfg ? new OidcVerifier(oidcCfg) : undefined });
+  const port = await service.listen(opts.port, opts.host);
+  const stops: Array<() => void> = [];
+  if (opts.backend === 'local' && opts.background !== false) {
+    stops.push(startCron(engine, (e) => logger.log('ERROR', `schedule tick failed: ${e.message}`)));
+    const t = setInterval(() => void reconcile(engine).catch((e: Error) => logger.log('ERROR', `reconcile failed: ${e.message}`)), opts.reconcileEveryMs ?? 60_000);
+    stops.push(() => clearInterval(t));
+  }
+  logger.log('INFO', `pipeline ${plan.name} serving on port ${port} (backend ${opts.backend}, spec ${plan.specHash})`);
+  let stopped: Promise<void> | undefined;
+  return {
+    service, engine, backends, port,
+    stop(boundMs = 10_000) {
+      stopped ??= (async () => {
+        for (const s of stops) s();
+        await service.shutdown(boundMs);
+        await closeBackends();
+        logger.log('INFO', 'stopped');
+      })();
+      return stopped;
+    },
+  };
+}
