@@ -112,7 +112,7 @@ function fromEngine(plan: Plan, m: Wire, now: number): Normalized {
       const ev: AssetUpdated = {
         type: 'asset_updated', asset, partition, version, changedEntities: changed, rows: typeof m.record_count === 'number' ? m.record_count : undefined,
         executionId: str(m.execution_id), processor: str(m.processor_name), status: statusOf(m.status), backfill, emittedAt,
-        origin: version === undefined ? 'unified' : 'engine', ...lineageOf(m, `ext-${asset}-${partition}`),
+        origin: originOf(m.metadata) ?? (version === undefined ? 'unified' : 'engine'), ...lineageOf(m, `ext-${asset}-${partition}`),
       };
       return { ok: true, event: ev };
     }
@@ -142,6 +142,14 @@ function fromEngine(plan: Plan, m: Wire, now: number): Normalized {
     default:
       return { ok: false, reason: `unknown event_type ${JSON.stringify(m.event_type)} (expected table_updated, run_requested or task_requested)` };
   }
+}
+
+const ORIGINS: readonly AssetUpdated['origin'][] = ['engine', 'unified', 'legacy', 'gcs'];
+
+/** The origin toWire stamps in `metadata.origin`, when it is one we know. */
+function originOf(metadata: unknown): AssetUpdated['origin'] | undefined {
+  const o = metadata && typeof metadata === 'object' ? (metadata as Wire).origin : undefined;
+  return ORIGINS.find((k) => k === o);
 }
 
 function statusOf(s: unknown): AssetUpdated['status'] {
@@ -216,6 +224,9 @@ function fromGcs(plan: Plan, m: Wire, attrs: Record<string, string>, now: number
   const bucket = attrs.bucketId ?? str(m?.bucket);
   const name = attrs.objectId ?? str(m?.name);
   if (!bucket || !name) return { ok: false, reason: 'GCS notification without bucket and object name' };
+  // A bucket notification without an event-type filter also reports deletes, archives and metadata edits.
+  if (attrs.eventType && attrs.eventType !== 'OBJECT_FINALIZE')
+    return { ok: false, ignored: true, reason: `GCS ${attrs.eventType} notification for gs://${bucket}/${name}: only OBJECT_FINALIZE is new data` };
   const match = matchObject(plan, `gs://${bucket}/${name}`);
   if (!match) return { ok: false, reason: `object gs://${bucket}/${name} matches no declared collection` };
   const created = str(m?.timeCreated) ?? str(m?.updated);

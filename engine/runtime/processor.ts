@@ -7,6 +7,7 @@
 // declaration merging, so `ctx.read('nba_raw.x')` and `ctx.write(rows)` are checked per processor.
 import type { BackfillFlags, Scope } from '../core/types.js';
 import type { Row } from '../ports.js';
+import type {} from '../generated/index.js'; // the generated ProcessorRegistry augmentation, wherever defineProcessor is imported
 
 /** Filled by codegen: processor name → { reads: { table: RowType }, writes: RowType, objects, documents }. */
 // eslint-disable-next-line @typescript-eslint/no-empty-interface

@@ -57,12 +57,14 @@ export function createService(opts: ServiceOptions): Service {
   const events: Handler = async (req, { topic }) => {
     if (!topics.has(topic!)) throw new HttpError(404, `unknown topic ${topic}: this service handles ${[...topics].join(', ')}`);
     if (draining) return { status: 503, body: { error: 'shutting down; redeliver later' } };
-    const body = await readJson(req, limit);
+    let body: unknown;
     let delivery;
     try {
+      body = await readJson(req, limit);
       delivery = decodePush(topic!, body);
     } catch (e) {
-      const id = String(((body as { message?: { messageId?: unknown } })?.message?.messageId) ?? JSON.stringify(body).slice(0, 64));
+      if (e instanceof HttpError && e.status === 413) throw e;
+      const id = String(((body as { message?: { messageId?: unknown } } | undefined)?.message?.messageId) ?? (body === undefined ? e instanceof Error ? e.message : 'unreadable' : JSON.stringify(body).slice(0, 64)));
       onceLog(`${topic}|${id}`, () => logger.log('WARNING', `rejected push on ${topic}: ${(e as Error).message}`, { topic, messageId: id }, req));
       throw e;
     }

@@ -1,0 +1,98 @@
+// The state store's `Filter` on Firestore: as a Firestore query, and as a JavaScript predicate and
+// ordering over documents buffered in an open transaction (so a transaction's queries see its own
+// writes). Same semantics as the local store (backends/local/state-filter.ts): equality is typed
+// (5 ≠ '5'), ranges are inclusive and typed (a string range matches string values only — Firestore
+// orders by type first, so `>=`/`<=` never cross types either), results are ordered by the range
+// field when given, then by id.
+//
+// Indexes. Equality-only filters are served by Firestore's automatic single-field indexes (merged
+// when there are several). Equality plus a range (ordered by the range field) needs a composite
+// index per collection and field list: REQUIRED_INDEXES lists the ones the engine issues, for codegen
+// to emit as `google_firestore_index` resources. The emulator needs none.
+import { FieldPath, type Query } from '@google-cloud/firestore';
+import type { Collection, Filter } from '../../ports.js';
+import { encodeKey } from './firestore-encoding.js';
+
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export interface FirestoreIndex {
+  collection: Collection;
+  /** Fields in index order; equality fields first, the range field last. */
+  fields: Array<{ field: string; order: 'ASCENDING' | 'DESCENDING' }>;
+}
+
+/**
+ * Composite indexes the engine's queries need in production (collection ids get the store's prefix).
+ * engine/runtime/snapshot.ts: versions where asset == A and partition in [from, to] (lookback windows).
+ */
+export const REQUIRED_INDEXES: readonly FirestoreIndex[] = [
+  { collection: 'versions', fields: [{ field: 'asset', order: 'ASCENDING' }, { field: 'partition', order: 'ASCENDING' }] },
+];
+
+/** The composite index a filter needs, or undefined when single-field indexes serve it. */
+export function indexFor(collection: Collection, filter: Filter): FirestoreIndex | undefined {
+  if (!filter.range || Object.keys(filter.eq ?? {}).length === 0) return undefined;
+  const eq = Object.keys(filter.eq!).sort().map((field) => ({ field, order: 'ASCENDING' as const }));
+  return { collection, fields: [...eq, { field: filter.range.field, order: 'ASCENDING' }] };
+}
+
+function fieldPath(field: string): FieldPath {
+  if (!FIELD.test(field)) throw new Error(`state filter field "${field}" must be a top-level field name (letters, digits, _)`);
+  return new FieldPath(encodeKey(field));
+}
+
+type Scalar = string | number | boolean;
+
+function rangeKind(filter: Filter): 'string' | 'number' {
+  const r = filter.range!;
+  const kinds = new Set([r.gte, r.lte].filter((v) => v !== undefined).map((v) => typeof v));
+  if (kinds.size > 1) throw new Error(`state filter range on "${r.field}" mixes a string and a number bound`);
+  return (kinds.values().next().value as 'string' | 'number' | undefined) ?? 'string';
+}
+
+/** The filter applied to a collection query (limit included). */
+export function applyFilter(query: Query, filter: Filter, limit = filter.limit): Query {
+  let q = query;
+  for (const [field, value] of Object.entries(filter.eq ?? {})) q = q.where(fieldPath(field), '==', value);
+  const r = filter.range;
+  if (r) {
+    const path = fieldPath(r.field);
+    const kind = rangeKind(filter);
+    // A range with no bound still only matches values of its type: bound it by the type's extremes.
+    if (r.gte !== undefined) q = q.where(path, '>=', r.gte);
+    else q = q.where(path, '>=', kind === 'number' ? -Infinity : '');
+    if (r.lte !== undefined) q = q.where(path, '<=', r.lte);
+    q = q.orderBy(path, 'asc');
+  }
+  if (limit !== undefined) q = q.limit(Math.max(0, Math.floor(limit)));
+  return q;
+}
+
+/** Does a (decoded) document match the filter? */
+export function matchesFilter(doc: Record<string, unknown>, filter: Filter): boolean {
+  for (const [field, value] of Object.entries(filter.eq ?? {})) {
+    if (doc[field] !== value) return false;
+  }
+  const r = filter.range;
+  if (r) {
+    const v = doc[r.field];
+    if (typeof v !== rangeKind(filter)) return false;
+    if (r.gte !== undefined && (v as Scalar) < r.gte) return false;
+    if (r.lte !== undefined && (v as Scalar) > r.lte) return false;
+  }
+  return true;
+}
+
+/** Orders (id, doc) pairs by the range field (when given), then by the port's (unescaped) id. */
+export function compareForFilter(filter: Filter) {
+  const field = filter.range?.field;
+  return (a: { id: string; doc: Record<string, unknown> }, b: { id: string; doc: Record<string, unknown> }): number => {
+    if (field !== undefined) {
+      const x = a.doc[field] as Scalar;
+      const y = b.doc[field] as Scalar;
+      if (x < y) return -1;
+      if (x > y) return 1;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
+}

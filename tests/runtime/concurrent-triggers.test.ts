@@ -1,0 +1,95 @@
+// Rule §8.3: two triggers arriving at once run the processor once — the second finds the lease and
+// asks for a re-evaluation (which finds nothing new) — and never two executions of the same
+// (processor, partition) at the same time.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { toWire } from '../../engine/core/messages.js';
+import { defineProcessor } from '../../engine/runtime/processor.js';
+import { DAY, harness, type Harness } from './harness.js';
+
+/** Processors whose `totals` counts how many of its executions overlap. */
+function instrumented() {
+  const seen = { runs: 0, active: 0, maxActive: 0 };
+  const processors = {
+    load_events: defineProcessor('load_events', { run: (ctx) => ctx.write([{ item: 'a', value: 1 }]) }),
+    totals: defineProcessor('totals', {
+      async run(ctx) {
+        seen.runs++;
+        seen.active++;
+        seen.maxActive = Math.max(seen.maxActive, seen.active);
+        try {
+          const rows = (await ctx.read('raw.events')) as Array<{ item: string; value: number }>;
+          await new Promise((r) => setTimeout(r, 20)); // long enough for the other trigger to arrive
+          ctx.write(rows.map((r) => ({ item: r.item, total: r.value * 10 })));
+        } finally {
+          seen.active--;
+        }
+      },
+    }),
+    summary: defineProcessor('summary', { run: (ctx) => ctx.write([{ items: 1, grand_total: 10 }]) }),
+  };
+  return { seen, processors };
+}
+
+const decisionsOf = (h: Harness) => h.entries.filter((e) => e.processor === 'totals' && ['run:started', 'rerun-requested', 'skip:duplicate'].includes(e.event)).map((e) => e.event);
+
+describe('concurrent triggers', () => {
+  it('two handleEvent calls of the same update in parallel run the processor once', async () => {
+    const { seen, processors } = instrumented();
+    const h = await harness(processors);
+    try {
+      const update = await h.given.update('raw.events', DAY, [{ item: 'a', value: 1 }]);
+
+      await Promise.all([h.engine.handleEvent(update), h.engine.handleEvent(update)]);
+      await h.settle();
+
+      assert.equal(seen.runs, 1, 'totals executed once');
+      assert.equal(seen.maxActive, 1, 'never two executions at once');
+      assert.deepEqual(decisionsOf(h).sort(), ['rerun-requested', 'run:started', 'skip:duplicate'], 'the second trigger asks for a rerun, which is a duplicate');
+      assert.equal(h.updatesOf('mart.totals').length, 1, 'one downstream event');
+      assert.deepEqual(await h.rows('mart.totals'), [{ day: DAY, item: 'a', total: 10 }]);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('the same message published twice runs the processor once', async () => {
+    const { seen, processors } = instrumented();
+    const h = await harness(processors);
+    try {
+      const update = await h.given.update('raw.events', DAY, [{ item: 'a', value: 1 }]);
+      const wire = toWire(h.plan, update);
+
+      await h.backends.bus.publish('tiny-ingest', wire);
+      await h.backends.bus.publish('tiny-ingest', wire);
+      await h.settle();
+
+      assert.equal(seen.runs, 1);
+      assert.equal(seen.maxActive, 1);
+      const decisions = decisionsOf(h);
+      assert.equal(decisions.filter((d) => d === 'run:started').length, 1);
+      assert.ok(decisions.includes('rerun-requested') || decisions.includes('skip:duplicate'), `the second delivery is absorbed: ${decisions.join(', ')}`);
+      assert.equal(h.updatesOf('mart.totals').length, 1);
+      assert.equal(h.logged('run:succeeded', 'summary').length, 1, 'summary ran once downstream');
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('many simultaneous triggers never overlap executions', async () => {
+    const { seen, processors } = instrumented();
+    const h = await harness(processors);
+    try {
+      const update = await h.given.update('raw.events', DAY, [{ item: 'a', value: 1 }]);
+
+      await Promise.all(Array.from({ length: 8 }, () => h.engine.handleEvent(update)));
+      await h.settle();
+
+      assert.equal(seen.maxActive, 1);
+      assert.equal(seen.runs, 1, 'the other seven found the lease or the finished run');
+      assert.equal(h.updatesOf('mart.totals').length, 1);
+    } finally {
+      await h.cleanup();
+    }
+  });
+});
