@@ -112,6 +112,14 @@ export function defineProcessor<N extends Known extends true ? keyof ProcessorRe
   return { name, run: def.run as DefinedProcessor['run'], [PROCESSOR_BRAND]: true };
 }
 
+/**
+ * Define a processor of a spec that codegen did not type (tests, tools, a second pipeline): the
+ * context is the generic one. The engine checks reads and writes against the spec at run time either way.
+ */
+export function defineUntypedProcessor(name: string, def: { run(ctx: ProcessorContext): Promise<void> | void }): DefinedProcessor {
+  return { name, run: def.run, [PROCESSOR_BRAND]: true };
+}
+
 export function isDefinedProcessor(v: unknown): v is DefinedProcessor {
   return !!v && typeof v === 'object' && (v as Record<symbol, unknown>)[PROCESSOR_BRAND] === true;
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineUntypedProcessor as defineProcessor } from '../../engine/runtime/processor.js';
 import { ModuleExecutor } from '../../engine/runtime/executor.js';
 import { startService, type RunningService } from '../../engine/service/start.js';
 import { toWire } from '../../engine/core/messages.js';

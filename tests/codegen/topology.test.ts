@@ -1,0 +1,93 @@
+// The Pub/Sub and scheduler topology derived from the plan: which topics exist, who consumes them,
+// and how their push subscriptions deliver.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PUBSUB_LIMITS, phaseConsumers, requestTopic, tasksTopic, topologyOf } from '../../engine/infra/topology.js';
+import { modifiedPlan, nbaPlan } from './helpers.js';
+
+describe('topology of the reference pipeline', () => {
+  const plan = nbaPlan();
+  const t = topologyOf(plan);
+
+  it('has one topic per phase plus the request topic, and no task topic without fan-out', () => {
+    assert.deepEqual(t.topics.map((x) => x.name), [...plan.phases.map((p) => p.topic), 'nba-props-requests']);
+    assert.equal(requestTopic(plan), 'nba-props-requests');
+    assert.ok(!t.topics.some((x) => x.name === tasksTopic(plan)));
+  });
+
+  it('gives every topic a 7-day DLQ with a pull subscription, and a push subscription to /events/{topic}', () => {
+    for (const x of t.topics) {
+      assert.equal(x.deadLetter.topic, `${x.name}-dlq`);
+      assert.equal(x.deadLetter.subscription, `${x.name}-dlq-sub`);
+      assert.equal(x.deadLetter.retentionSeconds, 604800);
+      assert.equal(x.push.name, `${x.name}-sub`);
+      assert.equal(x.push.endpointPath, `/events/${x.name}`);
+      assert.equal(x.push.deadLetterTopic, x.deadLetter.topic);
+    }
+  });
+
+  it('lists as consumers of a phase topic the processors its outputs trigger', () => {
+    const raw = phaseConsumers(plan, 'raw');
+    assert.ok(raw.includes('team_offense_game_summary') && raw.includes('upcoming_player_game_context'));
+    assert.ok(!raw.includes('nbac_schedule_processor'), 'raw processors are triggered by scraper objects, not raw tables');
+    assert.ok(phaseConsumers(plan, 'scrapers').includes('nbac_schedule_processor'));
+    assert.deepEqual(phaseConsumers(plan, 'publishing'), []);
+    const requests = t.topics.find((x) => x.role === 'requests')!;
+    assert.deepEqual(requests.consumers, plan.order);
+  });
+
+  it('sets ack deadline, attempts and backoff from the consumers, within Pub/Sub limits', () => {
+    const predictions = t.topics.find((x) => x.phase === 'precompute')!; // consumed by player_points_predictions (15m)
+    assert.ok(predictions.consumers.includes('player_points_predictions'));
+    assert.equal(predictions.push.ackDeadlineSeconds, PUBSUB_LIMITS.ackDeadlineSeconds.max);
+    for (const x of t.topics) {
+      assert.ok(x.push.ackDeadlineSeconds >= 10 && x.push.ackDeadlineSeconds <= 600);
+      assert.ok(x.push.maxDeliveryAttempts >= 5 && x.push.maxDeliveryAttempts <= 100);
+      assert.ok(x.push.minimumBackoffSeconds <= x.push.maximumBackoffSeconds && x.push.maximumBackoffSeconds <= 600);
+    }
+    const scrapers = t.topics.find((x) => x.phase === 'scrapers')!; // raw processors: 10m, 5 attempts, 10s..10m
+    assert.deepEqual(
+      [scrapers.push.ackDeadlineSeconds, scrapers.push.maxDeliveryAttempts, scrapers.push.minimumBackoffSeconds, scrapers.push.maximumBackoffSeconds],
+      [600, 5, 10, 600],
+    );
+  });
+
+  it('has one scheduler job per schedule, POSTing to /schedules/{name}', () => {
+    assert.deepEqual(t.schedulerJobs.map((j) => j.schedule), [...plan.schedules.keys()].sort());
+    for (const j of t.schedulerJobs) {
+      const s = plan.schedules.get(j.schedule)!;
+      assert.equal(j.path, `/schedules/${j.schedule}`);
+      assert.equal(j.cron, s.cron);
+      assert.equal(j.timeZone, s.timezone);
+      assert.equal(j.method, 'POST');
+      assert.deepEqual(JSON.parse(j.body), { schedule: j.schedule });
+    }
+  });
+});
+
+describe('topology rules on modified specs', () => {
+  it('clamps short timeouts and few attempts up to Pub/Sub minimums, and adds a task topic for fan-out', () => {
+    const plan = modifiedPlan([
+      [['processors', 'nbac_schedule_processor', 'timeout'], '5s'],
+      [['processors', 'nbac_schedule_processor', 'retry'], { max_attempts: 2, initial_backoff: '1s', max_backoff: '30s' }],
+      [['processors', 'player_points_predictions', 'fan_out'], { entity: 'player', from: 'nba_predictions.ml_feature_store_v2', task_timeout: '90s' }],
+    ]);
+    const t = topologyOf(plan);
+    const tasks = t.topics.find((x) => x.role === 'tasks');
+    assert.ok(tasks, 'a fan-out processor adds the task topic');
+    assert.equal(tasks.name, 'nba-props-tasks');
+    assert.deepEqual(tasks.consumers, ['player_points_predictions']);
+    assert.equal(tasks.push.ackDeadlineSeconds, 90, 'task deliveries last as long as one task');
+    assert.equal(tasks.deadLetter.topic, 'nba-props-tasks-dlq');
+    // nbac_schedule_processor is not the only consumer of the scrapers topic: others keep 600 s / 5.
+    const scrapers = t.topics.find((x) => x.phase === 'scrapers')!;
+    assert.equal(scrapers.push.minimumBackoffSeconds, 1, 'the most eager consumer sets the minimum backoff');
+    assert.equal(scrapers.push.maxDeliveryAttempts, 5);
+  });
+
+  it('uses the largest attempts among consumers, capped at 100', () => {
+    const plan = modifiedPlan([[['processors', 'team_offense_game_summary', 'retry'], { max_attempts: 100 }]]);
+    const raw = topologyOf(plan).topics.find((x) => x.phase === 'raw')!;
+    assert.equal(raw.push.maxDeliveryAttempts, 100);
+  });
+});
