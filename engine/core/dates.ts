@@ -45,11 +45,16 @@ export function localDate(ms: number, timeZone: string): string {
   return new Date(ms + zoneOffsetMinutes(ms, timeZone) * 60000).toISOString().slice(0, 10);
 }
 
-/** The instant of local time `hh:mm` on `date` in `timeZone`. */
+/**
+ * The instant of local time `hh:mm` on `date` in `timeZone`. Around a DST change it resolves like
+ * Temporal's 'compatible': a time repeated when clocks fall back is its first occurrence; a time
+ * skipped when clocks spring forward moves forward by the gap (02:30 → 03:30).
+ */
 export function instantOf(date: string, hhmm: string, timeZone: string): number {
-  const guess = Date.parse(`${date}T${hhmm}:00Z`);
-  const off1 = zoneOffsetMinutes(guess, timeZone);
-  const first = guess - off1 * 60000;
-  const off2 = zoneOffsetMinutes(first, timeZone);
-  return guess - off2 * 60000;
+  const wall = Date.parse(`${date}T${hhmm}:00Z`);
+  // The offsets a day either side bracket any change near this wall time.
+  const before = zoneOffsetMinutes(wall - 86_400_000, timeZone);
+  const after = zoneOffsetMinutes(wall + 86_400_000, timeZone);
+  const valid = [before, after].map((off) => wall - off * 60000).filter((t) => zoneOffsetMinutes(t, timeZone) * 60000 === wall - t);
+  return valid.length ? Math.min(...valid) : wall - before * 60000;
 }

@@ -47,7 +47,7 @@ export function toWire(plan: Plan, e: EngineEvent): { data: Wire; attributes: Re
       attributes,
       data: { ...common, processor_name: e.processor, scope: e.scope, reason: e.reason, source: e.source, stage: e.stage ?? null, force: e.force ?? false, only_if_not_done: e.onlyIfNotDone ?? false, trigger_source: e.reason === 'schedule' ? 'scheduler' : e.reason === 'manual' ? 'manual' : 'pubsub', metadata: {} },
     };
-  return { attributes, data: { ...common, processor_name: e.processor, execution_id: e.executionId, entity: e.entity, entity_id: e.id, metadata: {} } };
+  return { attributes, data: { ...common, processor_name: e.processor, execution_id: e.executionId, entity: e.entity, entity_ids: e.ids, round: e.round, metadata: {} } };
 }
 
 function wireType(e: EngineEvent): string {
@@ -133,10 +133,11 @@ function fromEngine(plan: Plan, m: Wire, now: number): Normalized {
       const processor = str(m.processor_name);
       if (!processor || !plan.processors.get(processor)?.fanOut) return { ok: false, reason: `task for ${JSON.stringify(processor ?? null)}, which does not fan out` };
       const ev: TaskRequested = {
-        type: 'task_requested', processor, partition, executionId: String(m.execution_id ?? ''), entity: String(m.entity ?? ''), id: String(m.entity_id ?? ''),
+        type: 'task_requested', processor, partition, executionId: String(m.execution_id ?? ''), entity: String(m.entity ?? ''),
+        ids: Array.isArray(m.entity_ids) ? m.entity_ids.filter((i): i is string => typeof i === 'string') : [], round: typeof m.round === 'number' ? m.round : 1,
         backfill, emittedAt, ...lineageOf(m, String(m.execution_id ?? '')),
       };
-      if (!ev.executionId || !ev.id) return { ok: false, reason: 'task_requested needs execution_id and entity_id' };
+      if (!ev.executionId || !ev.ids.length || !ev.entity) return { ok: false, reason: 'task_requested needs execution_id, entity and a non-empty entity_ids list' };
       return { ok: true, event: ev };
     }
     default:
@@ -274,6 +275,12 @@ export function patternRegex(pattern: string): RegExp {
 /** The object-path prefix of a collection for one partition (everything before the first placeholder after {date}). */
 export function partitionPrefix(pattern: string, partition: string): string {
   const i = pattern.indexOf('{date}');
+  const other = pattern.search(/\{(?!date\})[a-z_]+\}/);
+  // No {date}, or another placeholder before it: only the fixed folders before that placeholder are common.
+  if (i < 0 || (other >= 0 && other < i)) {
+    const fixed = other < 0 ? pattern : pattern.slice(0, other);
+    return fixed.slice(0, fixed.lastIndexOf('/') + 1);
+  }
   const head = pattern.slice(0, i) + partition;
   const rest = pattern.slice(i + 6);
   const next = rest.indexOf('{');

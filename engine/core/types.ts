@@ -82,7 +82,10 @@ export interface TaskRequested extends Lineage {
   partition: string;
   executionId: string;
   entity: string;
-  id: string;
+  /** The entities this task covers (a batch of the fan-out). */
+  ids: string[];
+  /** Task attempt round (straggler retries bump it). */
+  round: number;
   backfill: BackfillFlags | null;
   emittedAt: number;
 }

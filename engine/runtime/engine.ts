@@ -13,7 +13,8 @@ import type { Executor } from './executor.js';
 import type { EngineFaults } from './faults.js';
 import { ids } from './keys.js';
 import { LogBuffer } from './log-buffer.js';
-import { addToOutbox, dispatch, requestTopic, type OutboxEntry } from './outbox.js';
+import { addToOutbox, dispatch, requestTopic, tasksTopic, type OutboxEntry } from './outbox.js';
+import { runTask } from './fanout.js';
 import { runCandidate, type CandidateOutcome } from './run.js';
 
 export interface EngineOptions {
@@ -69,7 +70,7 @@ export class Engine {
 
   /** Subscribe to every topic of the plan (local bus). */
   attach(bus: LocalBus): void {
-    const topics = new Set([...this.plan.phases.map((p) => p.topic), requestTopic(this.plan)]);
+    const topics = new Set([...this.plan.phases.map((p) => p.topic), requestTopic(this.plan), tasksTopic(this.plan)]);
     for (const t of topics) bus.subscribe(t, (d) => this.handle(d));
   }
 
@@ -112,10 +113,7 @@ export class Engine {
       if (!recorded) return { outcome: 'ack' };
       event = recorded;
     }
-    if (event.type === 'task_requested') {
-      const reason = `fan-out tasks are not handled by this engine build (${event.processor})`;
-      return { outcome: 'dead-letter', reason, attempts: 1 };
-    }
+    if (event.type === 'task_requested') return aggregate([await runTask(this, event)]);
     const candidates = route(this.plan, event);
     const outcomes = await mapLimit(candidates, this.concurrency, (c) => runCandidate(this, c));
     return aggregate(outcomes);

@@ -7,6 +7,7 @@ import { stageStep, levelRequests } from '../core/stages.js';
 import type { Lease, PartitionVersion, StageEpoch, StageMember } from '../core/types.js';
 import { evaluateCheck, type CheckResult } from './checks.js';
 import type { Engine } from './engine.js';
+import { settleDueFanOuts } from './fanout.js';
 import { evaluateGateNow } from './follow-ups.js';
 import { ids } from './keys.js';
 import { addToOutbox, type OutboxEntry } from './outbox.js';
@@ -18,6 +19,7 @@ export interface ReconcileReport {
   gatesFired: number;
   stagesAdvanced: number;
   checksFinalized: number;
+  fanOutsSettled: number;
 }
 
 export interface ReconcileOptions {
@@ -31,7 +33,7 @@ export interface ReconcileOptions {
 export async function reconcile(engine: Engine, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
   const { plan, backends } = engine;
   const now = engine.now();
-  const report: ReconcileReport = { leasesReclaimed: 0, outboxRedispatched: 0, gatesFired: 0, stagesAdvanced: 0, checksFinalized: 0 };
+  const report: ReconcileReport = { leasesReclaimed: 0, outboxRedispatched: 0, gatesFired: 0, stagesAdvanced: 0, checksFinalized: 0, fanOutsSettled: 0 };
 
   // 1. Expired leases: the holder died. Release, record, and ask for the run again.
   const expired = (await backends.state.query<Lease>('leases', { range: { field: 'expiresAt', lte: now } })).filter((l) => l.expiresAt <= now);
@@ -61,6 +63,9 @@ export async function reconcile(engine: Engine, opts: ReconcileOptions = {}): Pr
     report.outboxRedispatched = stale.length;
     engine.record({ event: 'outbox:redispatched', reasons: [`${stale.length} event(s) published after a crash`] });
   }
+
+  // Fan-outs past their wait bound: complete at coverage, retry stragglers, or fail.
+  report.fanOutsSettled = await settleDueFanOuts(engine);
 
   // 3–5 for recent partitions.
   const partitions = opts.partitions ?? (await recentPartitions(engine, opts.lookbackDays ?? 3));

@@ -2,7 +2,7 @@
 // write the rows, then complete in ONE transaction (§8.5): fencing check, new version only if some
 // entity's content changed, last success, lease released, outbox — or record the failed attempt (§8.9).
 import { decide, type Candidate } from '../core/decide.js';
-import { diffGroups, scopeText, type EntityGroup } from '../core/scope.js';
+import { diffGroups, mergeScopes, scopeCovers, scopeText, type EntityGroup } from '../core/scope.js';
 import type {
   AssetUpdated, AttemptState, ChangedEntities, Decision, LastSuccess, Lease, PartitionVersion, RunRequested, StageMember,
 } from '../core/types.js';
@@ -11,6 +11,7 @@ import type { ProcessorPlan } from '../spec/plan.js';
 import { backoffMs, isRetryable } from './backoff.js';
 import type { Engine } from './engine.js';
 import type { RunOutput } from './executor.js';
+import { startFanOut } from './fanout.js';
 import { afterCompletion, afterSettle } from './follow-ups.js';
 import { ids } from './keys.js';
 import { SimulatedCrash } from './faults.js';
@@ -55,6 +56,12 @@ function toRequest(c: Candidate, now: number): RunRequested {
   };
 }
 
+/** Several triggers parked on one lease: one rerun covering all their entities (§8.4, no lost updates). */
+function parkRerun(prev: RunRequested | undefined, next: RunRequested): RunRequested {
+  if (!prev) return next;
+  return { ...next, scope: mergeScopes(prev.scope, next.scope), parents: [...new Set([...prev.parents, ...next.parents])], stage: next.stage ?? prev.stage };
+}
+
 export async function runCandidate(engine: Engine, cand: Candidate): Promise<CandidateOutcome> {
   const { plan, backends } = engine;
   const p = plan.processors.get(cand.processor)!;
@@ -77,7 +84,7 @@ export async function runCandidate(engine: Engine, cand: Candidate): Promise<Can
       };
       tx.set('runs', executionId, run);
     } else if (decision.kind === 'rerun-requested') {
-      tx.set('leases', ids.lease(p.name, cand.partition), { ...snap.lease!, rerunRequested: true, rerun: toRequest(cand, now) });
+      tx.set('leases', ids.lease(p.name, cand.partition), { ...snap.lease!, rerunRequested: true, rerun: parkRerun(snap.lease!.rerun, toRequest(cand, now)) });
     } else if (cand.stage && SETTLING[decision.kind]) {
       setMember(tx, cand, SETTLING[decision.kind]!);
     }
@@ -124,6 +131,13 @@ async function execute(engine: Engine, cand: Candidate, p: ProcessorPlan, decisi
       .catch(() => undefined);
   }, Math.max(1000, Math.floor(p.leaseMs / 3)));
 
+  if (p.fanOut && !engine.dryRun) {
+    clearInterval(renew);
+    const started = await startFanOut(engine, cand, p, decision, executionId, correlationId, attempt);
+    if (started) return started;
+    // Nothing to fan out over: run once for the whole scope.
+    return execute(engine, cand, { ...p, fanOut: undefined }, decision, executionId, correlationId, attempt);
+  }
   let output: RunOutput;
   try {
     output = await engine.executor.execute(plan, backends, {
@@ -143,7 +157,7 @@ async function execute(engine: Engine, cand: Candidate, p: ProcessorPlan, decisi
     clearInterval(renew);
     // The process "died": no failure path, no lease release, no attempt — the reconciler repairs it.
     if (err instanceof SimulatedCrash) throw err;
-    return fail(engine, cand, p, decision, executionId, correlationId, attempt, err, started);
+    return failRun(engine, cand, p, decision, executionId, correlationId, attempt, err, started);
   }
   clearInterval(renew);
   return complete(engine, cand, p, decision, executionId, correlationId, attempt, output, started);
@@ -169,7 +183,7 @@ function outputGroups(engine: Engine, p: ProcessorPlan, output: RunOutput): Map<
   return out;
 }
 
-async function complete(engine: Engine, cand: Candidate, p: ProcessorPlan, decision: Decision, executionId: string, correlationId: string, attempt: number, output: RunOutput, started: number): Promise<CandidateOutcome> {
+export async function complete(engine: Engine, cand: Candidate, p: ProcessorPlan, decision: Decision, executionId: string, correlationId: string, attempt: number, output: RunOutput, started: number): Promise<CandidateOutcome> {
   const { plan, backends } = engine;
   const now = engine.now();
   const groups = outputGroups(engine, p, output);
@@ -231,7 +245,7 @@ async function complete(engine: Engine, cand: Candidate, p: ProcessorPlan, decis
   return { kind: 'done' };
 }
 
-async function fail(engine: Engine, cand: Candidate, p: ProcessorPlan, decision: Decision, executionId: string, correlationId: string, attempt: number, err: unknown, started: number): Promise<CandidateOutcome> {
+export async function failRun(engine: Engine, cand: Candidate, p: ProcessorPlan, decision: Decision, executionId: string, correlationId: string, attempt: number, err: unknown, started: number): Promise<CandidateOutcome> {
   const { backends } = engine;
   const now = engine.now();
   const e = err as Error;
@@ -240,9 +254,13 @@ async function fail(engine: Engine, cand: Candidate, p: ProcessorPlan, decision:
     return { kind: 'done' };
   }
   const retryable = isRetryable(err, p.retry) && attempt < p.retry.maxAttempts;
-  await backends.state.transaction(async (tx) => {
+  const parked = await backends.state.transaction(async (tx) => {
     const lease = await tx.get<Lease>('leases', ids.lease(p.name, cand.partition));
     if (lease?.token === executionId) tx.delete('leases', ids.lease(p.name, cand.partition));
+    // A trigger parked on this lease would die with it: the retry (a redelivery of this run's own
+    // trigger, re-decided on the current inputs) covers it only when it is retried and in scope.
+    const rerun = lease?.token === executionId && lease.rerunRequested ? lease.rerun : undefined;
+    const entries = rerun && (!retryable || !scopeCovers(cand.scope, rerun.scope)) ? addToOutbox(engine.plan, tx, [{ ...rerun, emittedAt: now }], now) : [];
     const a: AttemptState = {
       processor: p.name, partition: cand.partition, attempts: attempt, lastError: e?.message ?? String(err), lastErrorType: e?.name ?? 'Error',
       nextAttemptAt: retryable ? now + backoffMs(p.retry, attempt) : undefined, terminal: !retryable, fingerprint: decision.fingerprint,
@@ -251,7 +269,9 @@ async function fail(engine: Engine, cand: Candidate, p: ProcessorPlan, decision:
     const run = await tx.get<RunRecord>('runs', executionId);
     if (run) tx.set('runs', executionId, { ...run, status: 'failed', finishedAt: now, error: a.lastError, errorType: a.lastErrorType });
     if (!retryable && cand.stage) setMember(tx, cand, 'failed', executionId);
+    return entries;
   });
+  await engine.dispatch(parked);
   engine.record({
     event: retryable ? 'run:failed' : 'run:failed-terminal', executionId, correlationId, parents: cand.lineage.parents, phase: p.phase, processor: p.name,
     partition: cand.partition, scope: scopeText(cand.scope), fingerprint: decision.fingerprint, durationMs: now - started, attempt,

@@ -110,6 +110,7 @@ export function buildPlan(spec: RawSpec, src: SourceMap, dir: string): Plan {
       fanOut: p.fan_out && {
         entity: p.fan_out.entity, from: p.fan_out.from, coverage: p.fan_out.coverage ?? DEFAULTS.fan_out.coverage,
         waitMs: ms(p.fan_out.wait, DEFAULTS.fan_out.wait)!, taskTimeoutMs: ms(p.fan_out.task_timeout, DEFAULTS.fan_out.task_timeout)!,
+        batch: p.fan_out.batch ?? DEFAULTS.fan_out.batch,
       },
       specHash, stage, source: pos('processors', name),
     });

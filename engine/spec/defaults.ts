@@ -29,6 +29,6 @@ export const DEFAULTS = {
   gate: { min_fraction: 0 },
   schedule: { timezone: 'UTC', partition: 'today' as const, only_if_not_done: true },
   check: { day_offset: 0 },
-  fan_out: { coverage: 1, wait: '30m', task_timeout: '2m' },
+  fan_out: { coverage: 1, wait: '30m', task_timeout: '2m', batch: 1 },
   alert: { min_severity: 'warn' as const },
 } as const;

@@ -81,6 +81,7 @@ export interface FanOutPlan {
   readonly coverage: number;
   readonly waitMs: number;
   readonly taskTimeoutMs: number;
+  readonly batch: number;
 }
 
 export interface ProcessorPlan {

@@ -130,6 +130,7 @@ const processor = obj(
         coverage: num('Share of tasks that must finish for the run to complete after `wait`.', { minimum: 0, maximum: 1, default: DEFAULTS.fan_out.coverage }),
         wait: duration('How long to wait for full coverage before settling for `coverage`.', DEFAULTS.fan_out.wait),
         task_timeout: duration('Longest one task may take.', DEFAULTS.fan_out.task_timeout),
+        batch: int('Entities per task.', { minimum: 1, maximum: 1000, default: DEFAULTS.fan_out.batch }),
       },
       ['entity', 'from'],
     ),

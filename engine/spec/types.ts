@@ -129,6 +129,7 @@ export interface RawFanOut {
   coverage?: number;
   wait?: DurationText;
   task_timeout?: DurationText;
+  batch?: number;
 }
 
 export interface RawProcessor {

@@ -66,26 +66,30 @@ describe('topology of the reference pipeline', () => {
 });
 
 describe('topology rules on modified specs', () => {
-  it('clamps short timeouts and few attempts up to Pub/Sub minimums, and adds a task topic for fan-out', () => {
+  it('adds a task topic for fan-out, clamping a short task timeout and few attempts up to Pub/Sub minimums', () => {
     const plan = modifiedPlan([
-      [['processors', 'nbac_schedule_processor', 'timeout'], '5s'],
-      [['processors', 'nbac_schedule_processor', 'retry'], { max_attempts: 2, initial_backoff: '1s', max_backoff: '30s' }],
-      [['processors', 'player_points_predictions', 'fan_out'], { entity: 'player', from: 'nba_predictions.ml_feature_store_v2', task_timeout: '90s' }],
+      [['processors', 'player_points_predictions', 'fan_out'], { entity: 'player', from: 'nba_predictions.ml_feature_store_v2', task_timeout: '5s' }],
+      [['processors', 'player_points_predictions', 'retry'], { max_attempts: 2, initial_backoff: '1s', max_backoff: '30s' }],
     ]);
     const t = topologyOf(plan);
     const tasks = t.topics.find((x) => x.role === 'tasks');
     assert.ok(tasks, 'a fan-out processor adds the task topic');
     assert.equal(tasks.name, 'nba-props-tasks');
     assert.deepEqual(tasks.consumers, ['player_points_predictions']);
-    assert.equal(tasks.push.ackDeadlineSeconds, 90, 'task deliveries last as long as one task');
     assert.equal(tasks.deadLetter.topic, 'nba-props-tasks-dlq');
-    // nbac_schedule_processor is not the only consumer of the scrapers topic: others keep 600 s / 5.
-    const scrapers = t.topics.find((x) => x.phase === 'scrapers')!;
-    assert.equal(scrapers.push.minimumBackoffSeconds, 1, 'the most eager consumer sets the minimum backoff');
-    assert.equal(scrapers.push.maxDeliveryAttempts, 5);
+    assert.equal(tasks.push.ackDeadlineSeconds, 10, '5 s tasks: clamped up to the 10 s minimum');
+    assert.equal(tasks.push.maxDeliveryAttempts, 5, '2 attempts: clamped up to the minimum of 5');
+    assert.deepEqual([tasks.push.minimumBackoffSeconds, tasks.push.maximumBackoffSeconds], [1, 30]);
   });
 
-  it('uses the largest attempts among consumers, capped at 100', () => {
+  it('takes the most eager minimum backoff among a topic\'s consumers', () => {
+    const plan = modifiedPlan([[['processors', 'nbac_schedule_processor', 'retry'], { initial_backoff: '2s' }]]);
+    const scrapers = topologyOf(plan).topics.find((x) => x.phase === 'scrapers')!;
+    assert.equal(scrapers.push.minimumBackoffSeconds, 2);
+    assert.equal(scrapers.push.maximumBackoffSeconds, 600);
+  });
+
+  it('uses the largest attempts among consumers', () => {
     const plan = modifiedPlan([[['processors', 'team_offense_game_summary', 'retry'], { max_attempts: 100 }]]);
     const raw = topologyOf(plan).topics.find((x) => x.phase === 'raw')!;
     assert.equal(raw.push.maxDeliveryAttempts, 100);

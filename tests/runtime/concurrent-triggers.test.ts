@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { toWire } from '../../engine/core/messages.js';
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineUntypedProcessor as defineProcessor } from '../../engine/runtime/processor.js';
 import { DAY, harness, type Harness } from './harness.js';
 
 /** Processors whose `totals` counts how many of its executions overlap. */
