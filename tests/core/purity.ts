@@ -30,7 +30,7 @@ const FORBIDDEN: { re: RegExp; what: string; hint: string }[] = [
   { re: /\bprocess\s*\.\s*(?!env\b)\w+/g, what: 'touches the process object', hint: RUNTIME_HINT },
   { re: /\bDate\s*\.\s*now\s*\(/g, what: 'reads the clock with Date.now()', hint: CLOCK_HINT },
   { re: /\bnew\s+Date\s*\(\s*\)/g, what: 'reads the clock with new Date()', hint: CLOCK_HINT },
-  { re: /(?<![\w$.]|new\s)Date\s*\(\s*\)/g, what: 'reads the clock with Date()', hint: CLOCK_HINT },
+  { re: /(?<![\w$.]|new\s+)Date\s*\(\s*\)/g, what: 'reads the clock with Date()', hint: CLOCK_HINT },
   { re: /\bperformance\s*\.\s*now\b/g, what: 'reads the clock with performance.now', hint: CLOCK_HINT },
   { re: /\bMath\s*\.\s*random\s*\(/g, what: 'draws Math.random()', hint: RANDOM_HINT },
   { re: /\bcrypto\s*\.\s*(randomUUID|getRandomValues)\b/g, what: 'draws crypto randomness', hint: RANDOM_HINT },

@@ -108,7 +108,7 @@ export class PubSubBus implements Bus {
   }
 
   private client(): Promise<v1.SubscriberClient> {
-    this.subscriber ??= this.pubsub.getClientConfig().then((config) => new v1.SubscriberClient(config));
+    this.subscriber ??= this.pubsub.getClientConfig().then((config) => new v1.SubscriberClient(config as ConstructorParameters<typeof v1.SubscriberClient>[0]));
     return this.subscriber;
   }
 
