@@ -84,6 +84,7 @@ export function messageContracts(plan: Plan): MessageContract[] {
         description: 'The stage level this run belongs to.',
       },
       force: { type: 'boolean', description: 'Skip the duplicate check.' },
+      only_if_not_done: { type: 'boolean', description: 'Skip when the processor already ran for the current inputs (schedules, resumable backfills).' },
       trigger_source: oneOf('What asked for the run.', TRIGGER_SOURCES),
       metadata: { type: 'object', description: 'Engine details.' },
     })),
@@ -91,7 +92,8 @@ export function messageContracts(plan: Plan): MessageContract[] {
       processor_name: oneOf('The fan-out processor.', fanOut),
       execution_id: str('The fan-out run.'),
       entity: oneOf('Entity kind of the task.', entities),
-      entity_id: str('The entity this task covers.'),
+      entity_ids: stringList('The entities this task covers (one batch of the fan-out).'),
+      round: { type: 'integer', minimum: 0, description: 'Task attempt round (straggler retries bump it).' },
       metadata: { type: 'object', description: 'Engine details.' },
     })),
   ];

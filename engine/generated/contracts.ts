@@ -142,7 +142,7 @@ declare module '../runtime/processor.js' {
     };
     /** analytics (phase 3): Points allowed, defensive rating and FG% allowed by zone. */
     team_defense_game_summary: {
-      reads: { 'nba_raw.nbac_gamebook_player_stats': TableRows['nba_raw.nbac_gamebook_player_stats']; 'nba_raw.nbac_play_by_play': TableRows['nba_raw.nbac_play_by_play']; 'nba_raw.nbac_team_boxscore': TableRows['nba_raw.nbac_team_boxscore'] };
+      reads: { 'nba_raw.bigdataball_play_by_play': TableRows['nba_raw.bigdataball_play_by_play']; 'nba_raw.nbac_gamebook_player_stats': TableRows['nba_raw.nbac_gamebook_player_stats']; 'nba_raw.nbac_play_by_play': TableRows['nba_raw.nbac_play_by_play']; 'nba_raw.nbac_team_boxscore': TableRows['nba_raw.nbac_team_boxscore'] };
       writes: TableInputs['nba_analytics.team_defense_game_summary'];
       collections: never;
     };
@@ -202,7 +202,7 @@ declare module '../runtime/processor.js' {
     };
     /** predictions (phase 5): Moving average, zone matchup, similarity and ensemble predictions with OVER / UNDER / PASS / NO_LINE. */
     player_points_predictions: {
-      reads: { 'nba_analytics.player_game_summary': TableRows['nba_analytics.player_game_summary']; 'nba_analytics.upcoming_player_game_context': TableRows['nba_analytics.upcoming_player_game_context']; 'nba_predictions.ml_feature_store_v2': TableRows['nba_predictions.ml_feature_store_v2'] };
+      reads: { 'nba_analytics.player_game_summary': TableRows['nba_analytics.player_game_summary']; 'nba_analytics.upcoming_player_game_context': TableRows['nba_analytics.upcoming_player_game_context']; 'nba_precompute.team_defense_zone_analysis': TableRows['nba_precompute.team_defense_zone_analysis']; 'nba_predictions.ml_feature_store_v2': TableRows['nba_predictions.ml_feature_store_v2'] };
       writes: TableInputs['nba_predictions.player_prop_predictions'];
       collections: never;
     };

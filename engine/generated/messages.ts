@@ -103,6 +103,8 @@ export type RunRequestedMessage = {
   } | null;
   /** Skip the duplicate check. */
   force: boolean;
+  /** Skip when the processor already ran for the current inputs (schedules, resumable backfills). */
+  only_if_not_done: boolean;
   /** What asked for the run. */
   trigger_source: 'pubsub' | 'scheduler' | 'manual';
   /** Engine details. */
@@ -131,14 +133,16 @@ export type TaskRequestedMessage = {
   stop_after: 'scrapers' | 'raw' | 'analytics' | 'precompute' | 'predictions' | 'publishing' | null;
   /** Always false: downstream triggering is governed by stop_after. */
   skip_downstream_trigger: boolean;
-  /** The fan-out processor. (none in this pipeline: no value is valid) */
-  processor_name: never;
+  /** The fan-out processor. */
+  processor_name: 'player_points_predictions';
   /** The fan-out run. */
   execution_id: string;
   /** Entity kind of the task. */
   entity: 'game' | 'player' | 'team';
-  /** The entity this task covers. */
-  entity_id: string;
+  /** The entities this task covers (one batch of the fan-out). */
+  entity_ids: string[];
+  /** Task attempt round (straggler retries bump it). */
+  round: number;
   /** Engine details. */
   metadata: Record<string, unknown>;
 };
@@ -160,6 +164,7 @@ export interface TopicMessages {
   'nba-phase5-predictions-complete': TableUpdatedMessage & { phase: 'predictions' | null; asset: 'nba_predictions.player_prop_predictions' | 'nba_predictions.prediction_accuracy' | 'nba_predictions.system_daily_performance' };
   'nba-phase6-export-complete': TableUpdatedMessage & { phase: 'publishing' | null; asset: 'documents/games' | 'documents/players' | 'documents/predictions_daily' | 'objects/api_predictions' | 'objects/api_results' };
   'nba-props-requests': RunRequestedMessage;
+  'nba-props-tasks': TaskRequestedMessage;
 }
 
 export type TopicName = keyof TopicMessages;

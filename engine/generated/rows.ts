@@ -2,7 +2,7 @@
 // Row types of pipeline `nba-props`: `...Row` is what `ctx.read` returns, `...Input` what `ctx.write` takes
 // (nullable columns and the partition column game_date may be left out: the engine fills the partition).
 
-/** nba_analytics.player_game_summary Key: game_id, player_lookup. */
+/** nba_analytics.player_game_summary. Key: game_id, player_lookup. */
 export type NbaAnalyticsPlayerGameSummaryRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   game_id: string;
@@ -58,7 +58,7 @@ export type NbaAnalyticsPlayerGameSummaryInput = {
   data_sources?: string | null;
 };
 
-/** nba_analytics.team_defense_game_summary Key: game_id, defending_team_abbr. */
+/** nba_analytics.team_defense_game_summary. Key: game_id, defending_team_abbr. */
 export type NbaAnalyticsTeamDefenseGameSummaryRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   game_id: string;
@@ -73,6 +73,11 @@ export type NbaAnalyticsTeamDefenseGameSummaryRow = {
   paint_fga_allowed: number | null;
   mid_fga_allowed: number | null;
   three_fga_allowed: number | null;
+  paint_fgm_allowed: number | null;
+  mid_fgm_allowed: number | null;
+  three_fgm_allowed: number | null;
+  /** Opponent possessions per 48 minutes. */
+  pace: number | null;
 };
 
 /** What a processor writes to nba_analytics.team_defense_game_summary. */
@@ -90,9 +95,13 @@ export type NbaAnalyticsTeamDefenseGameSummaryInput = {
   paint_fga_allowed?: number | null;
   mid_fga_allowed?: number | null;
   three_fga_allowed?: number | null;
+  paint_fgm_allowed?: number | null;
+  mid_fgm_allowed?: number | null;
+  three_fgm_allowed?: number | null;
+  pace?: number | null;
 };
 
-/** nba_analytics.team_offense_game_summary Key: game_id, team_abbr. */
+/** nba_analytics.team_offense_game_summary. Key: game_id, team_abbr. */
 export type NbaAnalyticsTeamOffenseGameSummaryRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   game_id: string;
@@ -107,6 +116,8 @@ export type NbaAnalyticsTeamOffenseGameSummaryRow = {
   fta: number | null;
   turnovers: number | null;
   won: boolean | null;
+  /** Team minutes: 240 in regulation, 25 more per overtime (usage rate needs them). */
+  minutes: number | null;
 };
 
 /** What a processor writes to nba_analytics.team_offense_game_summary. */
@@ -124,9 +135,10 @@ export type NbaAnalyticsTeamOffenseGameSummaryInput = {
   fta?: number | null;
   turnovers?: number | null;
   won?: boolean | null;
+  minutes?: number | null;
 };
 
-/** nba_analytics.upcoming_player_game_context Key: player_lookup. */
+/** nba_analytics.upcoming_player_game_context. Key: player_lookup. */
 export type NbaAnalyticsUpcomingPlayerGameContextRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   game_id: string | null;
@@ -134,6 +146,7 @@ export type NbaAnalyticsUpcomingPlayerGameContextRow = {
   team_abbr: string | null;
   opponent_team_abbr: string | null;
   is_home: boolean | null;
+  /** Days since the player's previous game (1 = back-to-back); null without one in the last 30 days. */
   days_rest: number | null;
   back_to_back: boolean | null;
   games_last_30_days: number | null;
@@ -162,13 +175,14 @@ export type NbaAnalyticsUpcomingPlayerGameContextInput = {
   injury_status?: string | null;
 };
 
-/** nba_analytics.upcoming_team_game_context Key: team_abbr. */
+/** nba_analytics.upcoming_team_game_context. Key: team_abbr. */
 export type NbaAnalyticsUpcomingTeamGameContextRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   game_id: string | null;
   team_abbr: string;
   opponent_team_abbr: string | null;
   is_home: boolean | null;
+  /** Days since the team's previous game (1 = back-to-back); null without one in the last 30 days. */
   days_rest: number | null;
   back_to_back: boolean | null;
   players_out: number | null;
@@ -188,7 +202,7 @@ export type NbaAnalyticsUpcomingTeamGameContextInput = {
   players_questionable?: number | null;
 };
 
-/** nba_precompute.player_composite_factors Key: player_lookup. */
+/** nba_precompute.player_composite_factors. Key: player_lookup. */
 export type NbaPrecomputePlayerCompositeFactorsRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   player_lookup: string;
@@ -212,7 +226,7 @@ export type NbaPrecomputePlayerCompositeFactorsInput = {
   usage_spike_score?: number | null;
 };
 
-/** nba_precompute.player_daily_cache Key: player_lookup. */
+/** nba_precompute.player_daily_cache. Key: player_lookup. */
 export type NbaPrecomputePlayerDailyCacheRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   player_lookup: string;
@@ -250,7 +264,7 @@ export type NbaPrecomputePlayerDailyCacheInput = {
   minutes_in_last_7_days?: number | null;
 };
 
-/** nba_precompute.player_shot_zone_analysis Key: player_lookup. */
+/** nba_precompute.player_shot_zone_analysis. Key: player_lookup. */
 export type NbaPrecomputePlayerShotZoneAnalysisRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   player_lookup: string;
@@ -261,6 +275,7 @@ export type NbaPrecomputePlayerShotZoneAnalysisRow = {
   paint_fg_pct: number | null;
   mid_fg_pct: number | null;
   three_fg_pct: number | null;
+  /** Share of points scored from free throws. */
   pct_free_throw: number | null;
 };
 
@@ -278,7 +293,7 @@ export type NbaPrecomputePlayerShotZoneAnalysisInput = {
   pct_free_throw?: number | null;
 };
 
-/** nba_precompute.team_defense_zone_analysis Key: team_abbr. */
+/** nba_precompute.team_defense_zone_analysis. Key: team_abbr. */
 export type NbaPrecomputeTeamDefenseZoneAnalysisRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   team_abbr: string;
@@ -286,6 +301,7 @@ export type NbaPrecomputeTeamDefenseZoneAnalysisRow = {
   paint_fg_pct_allowed: number | null;
   mid_fg_pct_allowed: number | null;
   three_fg_pct_allowed: number | null;
+  /** FG% allowed minus the league's over the window (0.03 = 3 points worse than average). */
   paint_vs_league: number | null;
   mid_vs_league: number | null;
   three_vs_league: number | null;
@@ -308,7 +324,7 @@ export type NbaPrecomputeTeamDefenseZoneAnalysisInput = {
   pace?: number | null;
 };
 
-/** nba_predictions.ml_feature_store_v2 Key: player_lookup. */
+/** nba_predictions.ml_feature_store_v2. Key: player_lookup. */
 export type NbaPredictionsMlFeatureStoreV2Row = {
   game_date: string /* 'YYYY-MM-DD' */;
   player_lookup: string;
@@ -336,7 +352,7 @@ export type NbaPredictionsMlFeatureStoreV2Input = {
   completeness?: number | null;
 };
 
-/** nba_predictions.player_prop_predictions Key: system_id, player_lookup. */
+/** nba_predictions.player_prop_predictions. Key: system_id, player_lookup. */
 export type NbaPredictionsPlayerPropPredictionsRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   prediction_id: string | null;
@@ -351,8 +367,16 @@ export type NbaPredictionsPlayerPropPredictionsRow = {
   /** OVER | UNDER | PASS | NO_LINE */
   recommendation: string | null;
   current_points_line: number | null;
+  /** predicted_points - current_points_line (the edge); null without a line. */
   line_margin: number | null;
   line_source: string | null;
+  is_home: boolean | null;
+  /** From upcoming_player_game_context; an Out player gets PASS (reason player_out). */
+  injury_status: string | null;
+  /** Why PASS / NO_LINE: no_line | player_out | insufficient_data | incomplete_features | low_confidence | small_edge; null for OVER / UNDER. */
+  recommendation_reason: string | null;
+  /** The system's inputs and adjustments (points), for explanations and best-bet reasons. */
+  factors: unknown;
 };
 
 /** What a processor writes to nba_predictions.player_prop_predictions. */
@@ -370,15 +394,22 @@ export type NbaPredictionsPlayerPropPredictionsInput = {
   current_points_line?: number | null;
   line_margin?: number | null;
   line_source?: string | null;
+  is_home?: boolean | null;
+  injury_status?: string | null;
+  recommendation_reason?: string | null;
+  factors?: unknown;
 };
 
-/** nba_predictions.prediction_accuracy Key: system_id, player_lookup. */
+/** nba_predictions.prediction_accuracy. Key: system_id, player_lookup. */
 export type NbaPredictionsPredictionAccuracyRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   system_id: string;
   player_lookup: string;
   game_id: string | null;
+  team_abbr: string | null;
+  opponent_team_abbr: string | null;
   predicted_points: number | null;
+  confidence: number | null;
   actual_points: number | null;
   points_line: number | null;
   recommendation: string | null;
@@ -397,7 +428,10 @@ export type NbaPredictionsPredictionAccuracyInput = {
   system_id: string;
   player_lookup: string;
   game_id?: string | null;
+  team_abbr?: string | null;
+  opponent_team_abbr?: string | null;
   predicted_points?: number | null;
+  confidence?: number | null;
   actual_points?: number | null;
   points_line?: number | null;
   recommendation?: string | null;
@@ -410,19 +444,28 @@ export type NbaPredictionsPredictionAccuracyInput = {
   void_reason?: string | null;
 };
 
-/** nba_predictions.system_daily_performance Key: system_id. */
+/** nba_predictions.system_daily_performance. Key: system_id. */
 export type NbaPredictionsSystemDailyPerformanceRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   system_id: string;
   predictions: number | null;
+  /** Predictions with an actual (not voided). */
   graded: number | null;
+  voided: number | null;
   correct: number | null;
+  incorrect: number | null;
+  /** correct / (correct + incorrect); null without OVER / UNDER decisions. */
   win_rate: number | null;
   mae: number | null;
+  /** Mean of predicted - actual. */
   bias: number | null;
+  /** Running totals: every date of the 180-day window up to this one. */
   running_predictions: number | null;
+  running_graded: number | null;
+  running_correct: number | null;
   running_win_rate: number | null;
   running_mae: number | null;
+  running_bias: number | null;
 };
 
 /** What a processor writes to nba_predictions.system_daily_performance. */
@@ -431,16 +474,21 @@ export type NbaPredictionsSystemDailyPerformanceInput = {
   system_id: string;
   predictions?: number | null;
   graded?: number | null;
+  voided?: number | null;
   correct?: number | null;
+  incorrect?: number | null;
   win_rate?: number | null;
   mae?: number | null;
   bias?: number | null;
   running_predictions?: number | null;
+  running_graded?: number | null;
+  running_correct?: number | null;
   running_win_rate?: number | null;
   running_mae?: number | null;
+  running_bias?: number | null;
 };
 
-/** nba_raw.bettingpros_player_points_props: Player points lines from BettingPros (fallback source), history kept. Key: bookmaker, player_lookup, snapshot_time. */
+/** nba_raw.bettingpros_player_points_props — Player points lines from BettingPros (fallback source), history kept. Key: bookmaker, player_lookup, snapshot_time. */
 export type NbaRawBettingprosPlayerPointsPropsRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   bookmaker: string;
@@ -462,7 +510,7 @@ export type NbaRawBettingprosPlayerPointsPropsInput = {
   under_price?: number | null;
 };
 
-/** nba_raw.bigdataball_play_by_play Key: game_id, event_id. */
+/** nba_raw.bigdataball_play_by_play. Key: game_id, event_id. */
 export type NbaRawBigdataballPlayByPlayRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   game_id: string;
@@ -490,7 +538,7 @@ export type NbaRawBigdataballPlayByPlayInput = {
   points?: number | null;
 };
 
-/** nba_raw.nbac_gamebook_player_stats: Official gamebook player lines, with DNP and inactive reasons. Key: game_id, player_lookup. */
+/** nba_raw.nbac_gamebook_player_stats — Official gamebook player lines, with DNP and inactive reasons. Key: game_id, player_lookup. */
 export type NbaRawNbacGamebookPlayerStatsRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   game_id: string;
@@ -545,7 +593,7 @@ export type NbaRawNbacGamebookPlayerStatsInput = {
   plus_minus?: number | null;
 };
 
-/** nba_raw.nbac_injury_report: Injury report snapshots through the day; every snapshot is kept. Key: report_time, player_lookup. */
+/** nba_raw.nbac_injury_report — Injury report snapshots through the day; every snapshot is kept. Key: report_time, player_lookup. */
 export type NbaRawNbacInjuryReportRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   report_time: string;
@@ -568,7 +616,7 @@ export type NbaRawNbacInjuryReportInput = {
   reason?: string | null;
 };
 
-/** nba_raw.nbac_play_by_play Key: game_id, event_num. */
+/** nba_raw.nbac_play_by_play. Key: game_id, event_num. */
 export type NbaRawNbacPlayByPlayRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   game_id: string;
@@ -601,7 +649,7 @@ export type NbaRawNbacPlayByPlayInput = {
   points?: number | null;
 };
 
-/** nba_raw.nbac_player_boxscores Key: game_id, player_lookup. */
+/** nba_raw.nbac_player_boxscores. Key: game_id, player_lookup. */
 export type NbaRawNbacPlayerBoxscoresRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   game_id: string;
@@ -639,7 +687,7 @@ export type NbaRawNbacPlayerBoxscoresInput = {
   turnovers?: number | null;
 };
 
-/** nba_raw.nbac_schedule Key: game_id. */
+/** nba_raw.nbac_schedule. Key: game_id. */
 export type NbaRawNbacScheduleRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   game_id: string;
@@ -663,7 +711,7 @@ export type NbaRawNbacScheduleInput = {
   season?: string | null;
 };
 
-/** nba_raw.nbac_scoreboard_v2 Key: game_id. */
+/** nba_raw.nbac_scoreboard_v2. Key: game_id. */
 export type NbaRawNbacScoreboardV2Row = {
   game_date: string /* 'YYYY-MM-DD' */;
   game_id: string;
@@ -685,7 +733,7 @@ export type NbaRawNbacScoreboardV2Input = {
   game_status?: string | null;
 };
 
-/** nba_raw.nbac_team_boxscore Key: game_id, team_abbr. */
+/** nba_raw.nbac_team_boxscore. Key: game_id, team_abbr. */
 export type NbaRawNbacTeamBoxscoreRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   game_id: string;
@@ -725,7 +773,7 @@ export type NbaRawNbacTeamBoxscoreInput = {
   turnovers?: number | null;
 };
 
-/** nba_raw.odds_api_player_points_props: Player points lines from The Odds API, one row per bookmaker and snapshot (history kept). Key: event_id, bookmaker, player_lookup, snapshot_time. */
+/** nba_raw.odds_api_player_points_props — Player points lines from The Odds API, one row per bookmaker and snapshot (history kept). Key: event_id, bookmaker, player_lookup, snapshot_time. */
 export type NbaRawOddsApiPlayerPointsPropsRow = {
   game_date: string /* 'YYYY-MM-DD' */;
   event_id: string;

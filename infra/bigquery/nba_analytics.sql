@@ -51,7 +51,11 @@ CREATE TABLE IF NOT EXISTS `nba_analytics.team_defense_game_summary` (
   `three_fg_pct_allowed` FLOAT64,
   `paint_fga_allowed` INT64,
   `mid_fga_allowed` INT64,
-  `three_fga_allowed` INT64
+  `three_fga_allowed` INT64,
+  `paint_fgm_allowed` INT64,
+  `mid_fgm_allowed` INT64,
+  `three_fgm_allowed` INT64,
+  `pace` FLOAT64 OPTIONS (description = 'Opponent possessions per 48 minutes.')
 )
 PARTITION BY `game_date`
 CLUSTER BY `game_id`, `defending_team_abbr`
@@ -72,7 +76,8 @@ CREATE TABLE IF NOT EXISTS `nba_analytics.team_offense_game_summary` (
   `fga` INT64,
   `fta` INT64,
   `turnovers` INT64,
-  `won` BOOL
+  `won` BOOL,
+  `minutes` FLOAT64 OPTIONS (description = 'Team minutes: 240 in regulation, 25 more per overtime (usage rate needs them).')
 )
 PARTITION BY `game_date`
 CLUSTER BY `game_id`, `team_abbr`
@@ -87,7 +92,7 @@ CREATE TABLE IF NOT EXISTS `nba_analytics.upcoming_player_game_context` (
   `team_abbr` STRING,
   `opponent_team_abbr` STRING,
   `is_home` BOOL,
-  `days_rest` INT64,
+  `days_rest` INT64 OPTIONS (description = 'Days since the player\'s previous game (1 = back-to-back); null without one in the last 30 days.'),
   `back_to_back` BOOL,
   `games_last_30_days` INT64,
   `current_points_line` FLOAT64,
@@ -108,7 +113,7 @@ CREATE TABLE IF NOT EXISTS `nba_analytics.upcoming_team_game_context` (
   `team_abbr` STRING NOT NULL,
   `opponent_team_abbr` STRING,
   `is_home` BOOL,
-  `days_rest` INT64,
+  `days_rest` INT64 OPTIONS (description = 'Days since the team\'s previous game (1 = back-to-back); null without one in the last 30 days.'),
   `back_to_back` BOOL,
   `players_out` INT64,
   `players_questionable` INT64

@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS `nba_precompute.player_shot_zone_analysis` (
   `paint_fg_pct` FLOAT64,
   `mid_fg_pct` FLOAT64,
   `three_fg_pct` FLOAT64,
-  `pct_free_throw` FLOAT64
+  `pct_free_throw` FLOAT64 OPTIONS (description = 'Share of points scored from free throws.')
 )
 PARTITION BY `game_date`
 CLUSTER BY `player_lookup`
@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS `nba_precompute.team_defense_zone_analysis` (
   `paint_fg_pct_allowed` FLOAT64,
   `mid_fg_pct_allowed` FLOAT64,
   `three_fg_pct_allowed` FLOAT64,
-  `paint_vs_league` FLOAT64,
+  `paint_vs_league` FLOAT64 OPTIONS (description = 'FG% allowed minus the league\'s over the window (0.03 = 3 points worse than average).'),
   `mid_vs_league` FLOAT64,
   `three_vs_league` FLOAT64,
   `defensive_rating` FLOAT64,

@@ -36,8 +36,12 @@ CREATE TABLE IF NOT EXISTS `nba_predictions.player_prop_predictions` (
   `confidence` FLOAT64 OPTIONS (description = '0..100'),
   `recommendation` STRING OPTIONS (description = 'OVER | UNDER | PASS | NO_LINE'),
   `current_points_line` FLOAT64,
-  `line_margin` FLOAT64,
-  `line_source` STRING
+  `line_margin` FLOAT64 OPTIONS (description = 'predicted_points - current_points_line (the edge); null without a line.'),
+  `line_source` STRING,
+  `is_home` BOOL,
+  `injury_status` STRING OPTIONS (description = 'From upcoming_player_game_context; an Out player gets PASS (reason player_out).'),
+  `recommendation_reason` STRING OPTIONS (description = 'Why PASS / NO_LINE: no_line | player_out | insufficient_data | incomplete_features | low_confidence | small_edge; null for OVER / UNDER.'),
+  `factors` JSON OPTIONS (description = 'The system\'s inputs and adjustments (points), for explanations and best-bet reasons.')
 )
 PARTITION BY `game_date`
 CLUSTER BY `system_id`, `player_lookup`, `game_id`, `team_abbr`
@@ -50,7 +54,10 @@ CREATE TABLE IF NOT EXISTS `nba_predictions.prediction_accuracy` (
   `system_id` STRING NOT NULL,
   `player_lookup` STRING NOT NULL,
   `game_id` STRING,
+  `team_abbr` STRING,
+  `opponent_team_abbr` STRING,
   `predicted_points` FLOAT64,
+  `confidence` FLOAT64,
   `actual_points` INT64,
   `points_line` FLOAT64,
   `recommendation` STRING,
@@ -72,14 +79,19 @@ CREATE TABLE IF NOT EXISTS `nba_predictions.system_daily_performance` (
   `game_date` DATE NOT NULL,
   `system_id` STRING NOT NULL,
   `predictions` INT64,
-  `graded` INT64,
+  `graded` INT64 OPTIONS (description = 'Predictions with an actual (not voided).'),
+  `voided` INT64,
   `correct` INT64,
-  `win_rate` FLOAT64,
+  `incorrect` INT64,
+  `win_rate` FLOAT64 OPTIONS (description = 'correct / (correct + incorrect); null without OVER / UNDER decisions.'),
   `mae` FLOAT64,
-  `bias` FLOAT64,
-  `running_predictions` INT64,
+  `bias` FLOAT64 OPTIONS (description = 'Mean of predicted - actual.'),
+  `running_predictions` INT64 OPTIONS (description = 'Running totals: every date of the 180-day window up to this one.'),
+  `running_graded` INT64,
+  `running_correct` INT64,
   `running_win_rate` FLOAT64,
-  `running_mae` FLOAT64
+  `running_mae` FLOAT64,
+  `running_bias` FLOAT64
 )
 PARTITION BY `game_date`
 CLUSTER BY `system_id`

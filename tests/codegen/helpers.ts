@@ -27,10 +27,13 @@ export function tempDir(prefix = 'codegen-'): { dir: string; cleanup(): void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A copy of pipeline.yaml with `edits` applied (path → value), written to a temp dir and loaded. */
+/** A copy of pipeline.yaml with `edits` applied (path → value; undefined deletes), written to a temp dir and loaded. */
 export function modifiedPlan(edits: [(string | number)[], unknown][]): Plan {
   const doc = parseDocument(readFileSync(SPEC, 'utf8'));
-  for (const [at, value] of edits) doc.setIn(at, doc.createNode(value));
+  for (const [at, value] of edits) {
+    if (value === undefined) doc.deleteIn(at);
+    else doc.setIn(at, doc.createNode(value));
+  }
   const { dir, cleanup } = tempDir('codegen-spec-');
   try {
     const file = path.join(dir, 'pipeline.yaml');

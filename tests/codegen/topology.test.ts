@@ -9,10 +9,18 @@ describe('topology of the reference pipeline', () => {
   const plan = nbaPlan();
   const t = topologyOf(plan);
 
-  it('has one topic per phase plus the request topic, and no task topic without fan-out', () => {
-    assert.deepEqual(t.topics.map((x) => x.name), [...plan.phases.map((p) => p.topic), 'nba-props-requests']);
+  it('has one topic per phase, the request topic, and the task topic (player_points_predictions fans out)', () => {
+    assert.deepEqual(t.topics.map((x) => x.name), [...plan.phases.map((p) => p.topic), 'nba-props-requests', 'nba-props-tasks']);
     assert.equal(requestTopic(plan), 'nba-props-requests');
-    assert.ok(!t.topics.some((x) => x.name === tasksTopic(plan)));
+    assert.equal(tasksTopic(plan), 'nba-props-tasks');
+    const tasks = t.topics.find((x) => x.role === 'tasks')!;
+    assert.deepEqual(tasks.consumers, ['player_points_predictions']);
+    assert.equal(tasks.push.ackDeadlineSeconds, Math.ceil(plan.processors.get('player_points_predictions')!.fanOut!.taskTimeoutMs / 1000));
+  });
+
+  it('has no task topic when nothing fans out', () => {
+    const without = modifiedPlan([[['processors', 'player_points_predictions', 'fan_out'], undefined]]);
+    assert.ok(!topologyOf(without).topics.some((x) => x.role === 'tasks'));
   });
 
   it('gives every topic a 7-day DLQ with a pull subscription, and a push subscription to /events/{topic}', () => {

@@ -257,7 +257,7 @@ export function runRequested(processor: string, partition = D, over: Partial<Run
 }
 
 export function taskRequested(processor: string, partition = D, over: Partial<TaskRequested> = {}): TaskRequested {
-  return { type: 'task_requested', processor, partition, executionId: 'exec-fan', entity: 'player', id: 'lebron', backfill: null, emittedAt: T0, ...over, ...lineage(over) };
+  return { type: 'task_requested', processor, partition, executionId: 'exec-fan', entity: 'player', ids: ['lebron'], round: 1, backfill: null, emittedAt: T0, ...over, ...lineage(over) };
 }
 
 /** The candidate `route` makes for `processor` out of `event`; throws when the event does not route there. */

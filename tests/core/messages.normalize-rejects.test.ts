@@ -71,10 +71,11 @@ describe('messages: rejecting garbage', () => {
     assert.equal(reasonFor(updated({ event_type: 'table_deleted' })), 'unknown event_type "table_deleted" (expected table_updated, run_requested or task_requested)');
   });
 
-  it('a task for a processor that does not fan out, or without its entity', () => {
-    const task = (over: Record<string, unknown>) => ({ event_type: 'task_requested', processor_name: 'player_vectors', partition: '2025-11-14', execution_id: 'exec-fan', entity: 'player', entity_id: 'lebron', ...over });
+  it('a task for a processor that does not fan out, or without its execution, entity kind or ids', () => {
+    const task = (over: Record<string, unknown>) => ({ event_type: 'task_requested', processor_name: 'player_vectors', partition: '2025-11-14', execution_id: 'exec-fan', entity: 'player', entity_ids: ['lebron'], round: 1, ...over });
     assert.equal(normalize(plan, TOPIC, task({})).ok, true);
     assert.equal(reasonFor(task({ processor_name: 'player_totals' })), 'task for "player_totals", which does not fan out');
-    assert.equal(reasonFor(task({ entity_id: undefined })), 'task_requested needs execution_id and entity_id');
+    for (const over of [{ entity_ids: undefined }, { entity_ids: [] }, { entity: undefined }, { execution_id: undefined }])
+      assert.equal(reasonFor(task(over)), 'task_requested needs execution_id, entity and a non-empty entity_ids list', JSON.stringify(over));
   });
 });

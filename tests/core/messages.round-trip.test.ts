@@ -46,7 +46,7 @@ describe('messages: toWire → normalize round trip', () => {
   });
 
   it('keeps every field of a fan-out task', () => {
-    assertSurvives(taskRequested('player_vectors', '2025-11-14', { executionId: 'exec-fan', entity: 'player', id: 'curry', backfill: backfill('features'), parents: ['exec-form'] }));
+    assertSurvives(taskRequested('player_vectors', '2025-11-14', { executionId: 'exec-fan', entity: 'player', ids: ['curry', 'lebron'], round: 2, backfill: backfill('features'), parents: ['exec-form'] }));
   });
 
   it('writes the unified fields other systems read, and the attributes subscriptions filter on', () => {

@@ -19,6 +19,15 @@ describe('engine/core purity', () => {
     assert.equal(all.length, 0, `engine/core must stay pure:\n${all.map(formatFinding).join('\n')}`);
   });
 
+  it('would catch a violation at the end of any core file (the scan reads each file to its end)', () => {
+    for (const f of readdirSync(CORE).filter((n) => n.endsWith('.ts'))) {
+      const source = readFileSync(path.join(CORE, f), 'utf8');
+      const found = checkPurity(f, `${source}\nexport const late = Date.now();\n`);
+      assert.deepEqual(found.map((x) => x.message), ['reads the clock with Date.now()'], f);
+      assert.equal(found[0]!.line, source.split('\n').length + 1, f);
+    }
+  });
+
   it('catches a Node built-in import, naming the file, the line and where the code belongs', () => {
     const [f, ...more] = checkPurity('engine/core/decide.ts', "// decide\nimport fs from 'node:fs';\n");
     assert.deepEqual(more, []);
