@@ -25,8 +25,7 @@ function options(entries: (string | undefined)[]): string {
 
 export function createTableSql(t: BigQueryTable): string {
   const cols = t.columns.map((c) => {
-    const type = c.mode === 'REPEATED' ? `ARRAY<${SQL_TYPES[c.type]}>` : SQL_TYPES[c.type];
-    return `  ${ident(c.name)} ${type}${c.mode === 'REQUIRED' ? ' NOT NULL' : ''}${c.description ? ` OPTIONS (description = ${sqlString(c.description)})` : ''}`;
+    return `  ${ident(c.name)} ${SQL_TYPES[c.type]}${c.mode === 'REQUIRED' ? ' NOT NULL' : ''}${c.description ? ` OPTIONS (description = ${sqlString(c.description)})` : ''}`;
   });
   const partitionType = t.columns.find((c) => c.name === t.partitionColumn)?.type;
   const partition = partitionType === 'timestamp' ? `DATE(${ident(t.partitionColumn)})` : ident(t.partitionColumn);

@@ -7,13 +7,13 @@ import { yamlFile } from './formats.js';
 import { MAX_INSTANCES, RESOURCES, serviceSettings, type EnvValue } from './service.js';
 
 export const SERVICE_YAML = 'infra/cloudrun/service.yaml';
-export const PARAMS = { project: '${PROJECT}', region: '${REGION}', image: '${IMAGE}' } as const;
-
-const envValue = (v: EnvValue) => ('text' in v ? v.text : PARAMS[v.param]);
+export const PARAMS = { project: '${PROJECT}', region: '${REGION}', image: '${IMAGE}', serviceUrl: '${SERVICE_URL}' } as const;
 
 export function serviceManifest(plan: Plan): Record<string, unknown> {
   const s = serviceSettings(plan);
   const t = topologyOf(plan);
+  const param = { ...PARAMS, invokerEmail: serviceAccountEmail(t.serviceAccounts.invoker, PARAMS.project) };
+  const envValue = (v: EnvValue) => ('text' in v ? v.text : param[v.param]);
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
@@ -43,7 +43,9 @@ export function serviceManifest(plan: Plan): Record<string, unknown> {
 export function cloudRunFiles(plan: Plan): Record<string, string> {
   const intro = [
     `# Cloud Run service of pipeline ${plan.name}. Deploy without Terraform:`,
-    '#   PROJECT=my-project REGION=us-west2 IMAGE=... envsubst < infra/cloudrun/service.yaml > /tmp/service.yaml',
+    '#   export PROJECT=my-project REGION=us-west2 IMAGE=...',
+    `#   export SERVICE_URL=https://${plan.project.service}-$(gcloud projects describe "$PROJECT" --format='value(projectNumber)').$REGION.run.app`,
+    '#   envsubst < infra/cloudrun/service.yaml > /tmp/service.yaml',
     '#   gcloud run services replace /tmp/service.yaml --project "$PROJECT" --region "$REGION"',
   ].join('\n');
   return { [SERVICE_YAML]: yamlFile(`${intro}\n${stringify(serviceManifest(plan), { lineWidth: 0 })}`) };

@@ -97,7 +97,7 @@ function contractsFile(plan: Plan): string {
     `// Contracts of pipeline \`${plan.name}\`: names, and the processor registry that types \`defineProcessor\`:`,
     '// `ctx.read` accepts only declared tables, `ctx.write` only rows of the output table, `putObject` and',
     '// `putDocument` only declared output collections.',
-    "import type { ProcessorIO } from '../runtime/processor.js';",
+    "import type { ProcessorIO, ProcessorRegistry } from '../runtime/processor.js';",
     "import type { TableInputs, TableRows } from './rows.js';",
     '',
     "export type * from './rows.js';",
@@ -129,9 +129,8 @@ function contractsFile(plan: Plan): string {
   }
   out.push('  }', '}', '');
   out.push('/** Compile-time check: every registry entry is a ProcessorIO (else `defineProcessor` would fall back to untyped). */');
-  out.push(`type Registry = import('../runtime/processor.js').ProcessorRegistry;`);
   out.push('type IsIO<T> = T extends ProcessorIO ? true : false;');
-  out.push('export type RegistryIsTyped = { [N in keyof Registry]: IsIO<Registry[N]> }[keyof Registry] extends true ? true : never;');
+  out.push('export type RegistryIsTyped = { [N in keyof ProcessorRegistry]: IsIO<ProcessorRegistry[N]> }[keyof ProcessorRegistry] extends true ? true : never;');
   out.push(`export const REGISTRY_IS_TYPED: RegistryIsTyped = true;`);
   return tsFile(out.join('\n'));
 }

@@ -106,7 +106,7 @@ function recentFailures(): MonitoringQuery {
   const cols = (['ts', 'event', 'phase', 'processor', 'partition', 'executionId', 'attempt', 'errorType', 'errorMessage'] as const).map((f) => c(f));
   const sql = `SELECT
   ${cols.join(',\n  ')},
-  ARRAY_TO_STRING(${c('reasons')}, '; ') AS reasons
+  ARRAY_TO_STRING(JSON_VALUE_ARRAY(${c('reasons')}), '; ') AS reasons
 FROM ${LOG}
 WHERE ${since(c('ts'), '2 DAY')}
   AND ${c('event')} IN ${inList(PROBLEM_EVENTS)}

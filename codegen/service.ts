@@ -11,7 +11,7 @@ export const MAX_INSTANCES = 10;
 export const RESOURCES = { cpu: '1', memory: '1Gi' } as const;
 
 /** An environment value: literal text, or a deploy-time parameter (Terraform variable / envsubst). */
-export type EnvValue = { text: string } | { param: 'project' | 'region' };
+export type EnvValue = { text: string } | { param: 'project' | 'region' | 'serviceUrl' | 'invokerEmail' };
 
 export interface ServiceSettings {
   name: string;
@@ -33,6 +33,9 @@ export function serviceSettings(plan: Plan): ServiceSettings {
       { name: 'PIPELINE_BACKEND', value: { text: 'gcp' } },
       { name: 'PIPELINE_PROJECT', value: { param: 'project' } },
       { name: 'PIPELINE_REGION', value: { param: 'region' } },
+      // The service verifies pushes and scheduler calls itself too (engine/service/oidc.ts).
+      { name: 'PIPELINE_OIDC_AUDIENCE', value: { param: 'serviceUrl' } },
+      { name: 'PIPELINE_OIDC_EMAILS', value: { param: 'invokerEmail' } },
     ],
   };
 }

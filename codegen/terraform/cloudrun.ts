@@ -7,7 +7,8 @@ import { labelValue } from '../../engine/infra/bigquery-schema.js';
 import { RESOURCES, serviceSettings, type EnvValue } from '../service.js';
 import { ADDR, ref, secondsText, TfDoc, value } from './syntax.js';
 
-const envValue = (v: EnvValue) => ('text' in v ? v.text : value(v.param === 'project' ? ADDR.project : ADDR.region));
+const PARAM = { project: value(ADDR.project), region: value(ADDR.region), serviceUrl: value(ADDR.serviceUrl), invokerEmail: ref(ADDR.invokerAccount, 'email') } as const;
+const envValue = (v: EnvValue) => ('text' in v ? v.text : PARAM[v.param]);
 
 export function cloudRunDoc(plan: Plan): TfDoc {
   const t = topologyOf(plan);

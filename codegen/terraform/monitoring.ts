@@ -36,7 +36,8 @@ export function monitoringDoc(plan: Plan): TfDoc {
     name: `${plan.name}-check-failures`,
     description: `Data checks of pipeline ${plan.name} that failed (check:failed).`,
     filter: logFilter(plan, 'jsonPayload.event="check:failed"'),
-    metric_descriptor: { metric_kind: 'DELTA', value_type: 'INT64', unit: '1' },
+    metric_descriptor: { metric_kind: 'DELTA', value_type: 'INT64', unit: '1', labels: [{ key: 'check', value_type: 'STRING', description: 'Check name.' }] },
+    label_extractors: { check: 'EXTRACT(jsonPayload.detail.check)' },
   });
 
   const metricType = (resource: string) => `metric.type="logging.googleapis.com/user/${ref(`google_logging_metric.${resource}`, 'name')}"`;

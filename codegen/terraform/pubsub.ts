@@ -39,14 +39,14 @@ export function pubsubDoc(plan: Plan): TfDoc {
       name: t.push.name, topic: ref(topic, 'id'), ack_deadline_seconds: t.push.ackDeadlineSeconds,
       expiration_policy: { ttl: '' },
       push_config: {
-        push_endpoint: `${ref(ADDR.service, 'uri')}${t.push.endpointPath}`,
-        oidc_token: { service_account_email: ref(ADDR.invokerAccount, 'email'), audience: ref(ADDR.service, 'uri') },
+        push_endpoint: `${value(ADDR.serviceUrl)}${t.push.endpointPath}`,
+        oidc_token: { service_account_email: ref(ADDR.invokerAccount, 'email'), audience: value(ADDR.serviceUrl) },
       },
       dead_letter_policy: { dead_letter_topic: ref(dlq, 'id'), max_delivery_attempts: t.push.maxDeliveryAttempts },
       retry_policy: { minimum_backoff: secondsText(t.push.minimumBackoffSeconds), maximum_backoff: secondsText(t.push.maximumBackoffSeconds) },
       labels: labels(t.role),
       // Dead letters can only be forwarded once the agent may publish on the DLQ.
-      depends_on: [`google_pubsub_topic_iam_member.${n.deadLetterTopic}_agent_publisher`],
+      depends_on: [ADDR.service, `google_pubsub_topic_iam_member.${n.deadLetterTopic}_agent_publisher`],
     });
     // The service publishes completions and requests on the topic, and dead letters it decides on.
     for (const [resName, address] of [[n.topic, topic], [n.deadLetterTopic, dlq]] as const) {

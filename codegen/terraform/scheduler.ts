@@ -17,11 +17,12 @@ export function schedulerDoc(plan: Plan): TfDoc {
       retry_config: { retry_count: j.retryCount, min_backoff_duration: secondsText(j.minBackoffSeconds), max_backoff_duration: secondsText(j.maxBackoffSeconds) },
       http_target: {
         http_method: j.method,
-        uri: `${ref(ADDR.service, 'uri')}${j.path}`,
+        uri: `${value(ADDR.serviceUrl)}${j.path}`,
         body: Buffer.from(j.body).toString('base64'),
         headers: { 'Content-Type': 'application/json' },
-        oidc_token: { service_account_email: ref(ADDR.invokerAccount, 'email'), audience: ref(ADDR.service, 'uri') },
+        oidc_token: { service_account_email: ref(ADDR.invokerAccount, 'email'), audience: value(ADDR.serviceUrl) },
       },
+      depends_on: [ADDR.service],
     });
   }
   return doc;

@@ -83,6 +83,8 @@ export const ADDR = {
   serviceMember: 'local.service_member',
   invokerMember: 'local.invoker_member',
   pubsubAgent: 'local.pubsub_agent',
+  /** The service's deterministic URL: push and scheduler target and OIDC audience. */
+  serviceUrl: 'local.service_url',
 } as const;
 
 /** `${var.x}` / `${local.x}`: a whole value that is one variable or local. */

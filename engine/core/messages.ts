@@ -83,6 +83,13 @@ function partitionOf(plan: Plan, m: Wire): string | { error: string } {
   return d;
 }
 
+/** An unknown stop_after would silently let a backfill run the whole cascade: reject it. */
+function stopAfterError(plan: Plan, m: Wire): string | undefined {
+  const stopAfter = str(m.stop_after);
+  if (stopAfter && !plan.phaseByName.has(stopAfter)) return `stop_after ${JSON.stringify(stopAfter)} is not a phase (${[...plan.phaseByName.keys()].join(', ')})`;
+  return undefined;
+}
+
 function backfillOf(m: Wire): BackfillFlags | null {
   if (m.backfill_mode !== true) return null;
   return { mode: true, reason: str(m.backfill_reason) ?? 'backfill', ...(str(m.stop_after) ? { stopAfter: str(m.stop_after) } : {}) };
@@ -96,8 +103,8 @@ function lineageOf(m: Wire, fallback: string) {
 function fromEngine(plan: Plan, m: Wire, now: number): Normalized {
   const partition = partitionOf(plan, m);
   if (typeof partition !== 'string') return { ok: false, reason: partition.error };
-  const stopAfter = str(m.stop_after);
-  if (stopAfter && !plan.phaseByName.has(stopAfter)) return { ok: false, reason: `stop_after ${JSON.stringify(stopAfter)} is not a phase (${[...plan.phaseByName.keys()].join(', ')})` };
+  const badStop = stopAfterError(plan, m);
+  if (badStop) return { ok: false, reason: badStop };
   const emittedAt = when(m, now);
   const backfill = backfillOf(m);
   switch (m.event_type) {
@@ -186,6 +193,8 @@ function fromUnified(plan: Plan, m: Wire, now: number): Normalized {
   if (!asset) return { ok: false, reason: `unified message from ${JSON.stringify(name)}: neither output ${JSON.stringify(byTable ?? null)} nor the processor is declared in the spec` };
   const status = statusOf(m.status);
   if (status === 'failed' || status === 'no_data') return { ok: false, ignored: true, reason: `${name} reported ${status} for ${partition}: nothing to process` };
+  const badStop = stopAfterError(plan, m);
+  if (badStop) return { ok: false, reason: badStop };
   return {
     ok: true,
     event: {

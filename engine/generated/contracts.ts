@@ -2,7 +2,7 @@
 // Contracts of pipeline `nba-props`: names, and the processor registry that types `defineProcessor`:
 // `ctx.read` accepts only declared tables, `ctx.write` only rows of the output table, `putObject` and
 // `putDocument` only declared output collections.
-import type { ProcessorIO } from '../runtime/processor.js';
+import type { ProcessorIO, ProcessorRegistry } from '../runtime/processor.js';
 import type { TableInputs, TableRows } from './rows.js';
 
 export type * from './rows.js';
@@ -234,7 +234,6 @@ declare module '../runtime/processor.js' {
 }
 
 /** Compile-time check: every registry entry is a ProcessorIO (else `defineProcessor` would fall back to untyped). */
-type Registry = import('../runtime/processor.js').ProcessorRegistry;
 type IsIO<T> = T extends ProcessorIO ? true : false;
-export type RegistryIsTyped = { [N in keyof Registry]: IsIO<Registry[N]> }[keyof Registry] extends true ? true : never;
+export type RegistryIsTyped = { [N in keyof ProcessorRegistry]: IsIO<ProcessorRegistry[N]> }[keyof ProcessorRegistry] extends true ? true : never;
 export const REGISTRY_IS_TYPED: RegistryIsTyped = true;

@@ -520,6 +520,8 @@ export type NbaRawBigdataballPlayByPlayRow = {
   player_lookup: string | null;
   team_abbr: string | null;
   shot_distance_ft: number | null;
+  /** paint | mid_range | three (field goals only) */
+  shot_zone: string | null;
   result: string | null;
   points: number | null;
 };
@@ -534,6 +536,7 @@ export type NbaRawBigdataballPlayByPlayInput = {
   player_lookup?: string | null;
   team_abbr?: string | null;
   shot_distance_ft?: number | null;
+  shot_zone?: string | null;
   result?: string | null;
   points?: number | null;
 };

@@ -21,7 +21,7 @@ export const MAX_CLUSTER_COLUMNS = 4;
 export interface BigQueryColumn {
   readonly name: string;
   readonly type: ColumnType;
-  readonly mode: 'REQUIRED' | 'NULLABLE' | 'REPEATED';
+  readonly mode: 'REQUIRED' | 'NULLABLE';
   readonly description?: string;
 }
 
@@ -102,14 +102,15 @@ export const EXECUTION_LOG = { dataset: '_pipeline', table: 'execution_log' } as
 
 /**
  * One column per LogEntry field (keyed by the field, so a new field fails to compile until it has a
- * column). Lists are REPEATED strings; free-form values are JSON.
+ * column), as the BigQuery warehouse writes them (engine/backends/gcp/bigquery-log.ts): lists and
+ * free-form values are JSON; `insert_id` orders entries of the same ts.
  */
 const LOG_COLUMNS: { readonly [F in keyof Required<LogEntry>]: Omit<BigQueryColumn, 'description'> & { description: string } } = {
   ts: { name: 'ts', type: 'timestamp', mode: 'REQUIRED', description: 'When it happened.' },
   event: { name: 'event', type: 'string', mode: 'REQUIRED', description: 'run:started, run:succeeded, run:failed, skip:duplicate, gate:fired, check:failed, ...' },
   executionId: { name: 'execution_id', type: 'string', mode: 'NULLABLE', description: 'The run.' },
   correlationId: { name: 'correlation_id', type: 'string', mode: 'NULLABLE', description: 'The phase-1 run the update started from.' },
-  parents: { name: 'parents', type: 'string', mode: 'REPEATED', description: 'Execution ids of the upstream runs.' },
+  parents: { name: 'parents', type: 'json', mode: 'NULLABLE', description: 'Execution ids of the upstream runs (a JSON array).' },
   phase: { name: 'phase', type: 'string', mode: 'NULLABLE', description: 'Phase of the processor.' },
   processor: { name: 'processor', type: 'string', mode: 'NULLABLE', description: 'Processor name.' },
   gate: { name: 'gate', type: 'string', mode: 'NULLABLE', description: 'Gate name, for gate events.' },
@@ -122,7 +123,7 @@ const LOG_COLUMNS: { readonly [F in keyof Required<LogEntry>]: Omit<BigQueryColu
   durationMs: { name: 'duration_ms', type: 'float64', mode: 'NULLABLE', description: 'Run duration in milliseconds.' },
   errorType: { name: 'error_type', type: 'string', mode: 'NULLABLE', description: 'Name of the error.' },
   errorMessage: { name: 'error_message', type: 'string', mode: 'NULLABLE', description: 'Error message.' },
-  reasons: { name: 'reasons', type: 'string', mode: 'REPEATED', description: 'Why the decision was taken.' },
+  reasons: { name: 'reasons', type: 'json', mode: 'NULLABLE', description: 'Why the decision was taken (a JSON array of texts).' },
   backfill: { name: 'backfill', type: 'bool', mode: 'NULLABLE', description: 'Part of a backfill.' },
   backfillReason: { name: 'backfill_reason', type: 'string', mode: 'NULLABLE', description: 'Why the backfill runs.' },
   stopAfter: { name: 'stop_after', type: 'string', mode: 'NULLABLE', description: 'Last phase of the backfill.' },
@@ -140,7 +141,8 @@ export function executionLogTable(plan: Plan): BigQueryTable {
   return {
     ref: `${EXECUTION_LOG.dataset}.${EXECUTION_LOG.table}`, dataset: EXECUTION_LOG.dataset, table: EXECUTION_LOG.table,
     description: 'Every decision and run transition of the engine, written in batches.',
-    columns: Object.values(LOG_COLUMNS), partitionColumn: 'ts', clustering: ['event', 'processor', 'partition'],
+    columns: [...Object.values(LOG_COLUMNS), { name: 'insert_id', type: 'string', mode: 'NULLABLE', description: 'Streaming insert id: orders entries of the same ts.' }],
+    partitionColumn: 'ts', clustering: ['processor', 'event', 'correlation_id'],
     labels: tableLabels(plan, EXECUTION_LOG.dataset),
   };
 }

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Backends, Row } from '../ports.js';
+import { formatDuration } from '../spec/duration.js';
 import type { Plan } from '../spec/plan.js';
 import { buildContext, type RunInfo } from './context.js';
 import { isDefinedProcessor, NonRetryableError, RunTimeoutError, type DefinedProcessor } from './processor.js';
@@ -61,7 +62,7 @@ export class ModuleExecutor implements Executor {
     const p = run.processor;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RunTimeoutError(`${p.name} exceeded its timeout of ${Math.round(p.timeoutMs / 1000)}s`)), p.timeoutMs);
+      timer = setTimeout(() => reject(new RunTimeoutError(`${p.name} exceeded its timeout of ${formatDuration(p.timeoutMs)}`)), p.timeoutMs);
     });
     const aborted = new Promise<never>((_, reject) => run.signal.addEventListener('abort', () => reject(run.signal.reason ?? new Error('aborted')), { once: true }));
     try {

@@ -49,10 +49,15 @@ export interface RunRecord {
   trigger: string;
 }
 
+/**
+ * The re-evaluation a trigger parks on a running lease. It runs only if the inputs changed
+ * (`onlyIfNotDone`, also for sources): otherwise a source, which runs whenever requested, would rerun
+ * after every rerun whose duplicate delivery arrived while it ran — for ever.
+ */
 function toRequest(c: Candidate, now: number): RunRequested {
   return {
     type: 'run_requested', processor: c.processor, partition: c.partition, scope: c.scope, reason: 'rerun', source: 'rerun-requested',
-    correlationId: c.lineage.correlationId, parents: c.lineage.parents, backfill: c.backfill, stage: c.stage, emittedAt: now,
+    correlationId: c.lineage.correlationId, parents: c.lineage.parents, backfill: c.backfill, stage: c.stage, onlyIfNotDone: true, emittedAt: now,
   };
 }
 
@@ -155,6 +160,8 @@ async function execute(engine: Engine, cand: Candidate, p: ProcessorPlan, decisi
     if (engine.faults?.crashAfterWrite?.(p.name, cand.partition)) throw new SimulatedCrash(`${p.name}/${cand.partition}: simulated crash after the warehouse write`);
   } catch (err) {
     clearInterval(renew);
+    // A run that timed out may still be running: tell it to stop (ctx.signal) before its retry starts.
+    ac.abort(err);
     // The process "died": no failure path, no lease release, no attempt — the reconciler repairs it.
     if (err instanceof SimulatedCrash) throw err;
     return failRun(engine, cand, p, decision, executionId, correlationId, attempt, err, started);

@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS `_pipeline.execution_log` (
   `event` STRING NOT NULL OPTIONS (description = 'run:started, run:succeeded, run:failed, skip:duplicate, gate:fired, check:failed, ...'),
   `execution_id` STRING OPTIONS (description = 'The run.'),
   `correlation_id` STRING OPTIONS (description = 'The phase-1 run the update started from.'),
-  `parents` ARRAY<STRING> OPTIONS (description = 'Execution ids of the upstream runs.'),
+  `parents` JSON OPTIONS (description = 'Execution ids of the upstream runs (a JSON array).'),
   `phase` STRING OPTIONS (description = 'Phase of the processor.'),
   `processor` STRING OPTIONS (description = 'Processor name.'),
   `gate` STRING OPTIONS (description = 'Gate name, for gate events.'),
@@ -25,16 +25,17 @@ CREATE TABLE IF NOT EXISTS `_pipeline.execution_log` (
   `duration_ms` FLOAT64 OPTIONS (description = 'Run duration in milliseconds.'),
   `error_type` STRING OPTIONS (description = 'Name of the error.'),
   `error_message` STRING OPTIONS (description = 'Error message.'),
-  `reasons` ARRAY<STRING> OPTIONS (description = 'Why the decision was taken.'),
+  `reasons` JSON OPTIONS (description = 'Why the decision was taken (a JSON array of texts).'),
   `backfill` BOOL OPTIONS (description = 'Part of a backfill.'),
   `backfill_reason` STRING OPTIONS (description = 'Why the backfill runs.'),
   `stop_after` STRING OPTIONS (description = 'Last phase of the backfill.'),
   `spec_hash` STRING OPTIONS (description = 'Hash of the spec the engine ran.'),
   `attempt` INT64 OPTIONS (description = 'Attempt number, 1 for the first.'),
-  `detail` JSON OPTIONS (description = 'Anything else.')
+  `detail` JSON OPTIONS (description = 'Anything else.'),
+  `insert_id` STRING OPTIONS (description = 'Streaming insert id: orders entries of the same ts.')
 )
 PARTITION BY DATE(`ts`)
-CLUSTER BY `event`, `processor`, `partition`
+CLUSTER BY `processor`, `event`, `correlation_id`
 OPTIONS (
   description = 'Every decision and run transition of the engine, written in batches.',
   labels = [('pipeline', 'nba-props'), ('dataset', '_pipeline')]

@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS `nba_raw.bigdataball_play_by_play` (
   `player_lookup` STRING,
   `team_abbr` STRING,
   `shot_distance_ft` FLOAT64,
+  `shot_zone` STRING OPTIONS (description = 'paint | mid_range | three (field goals only)'),
   `result` STRING,
   `points` INT64
 )

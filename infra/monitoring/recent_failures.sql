@@ -10,7 +10,7 @@ SELECT
   `attempt`,
   `error_type`,
   `error_message`,
-  ARRAY_TO_STRING(`reasons`, '; ') AS reasons
+  ARRAY_TO_STRING(JSON_VALUE_ARRAY(`reasons`), '; ') AS reasons
 FROM `_pipeline.execution_log`
 WHERE `ts` >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 2 DAY)
   AND `event` IN ('run:failed', 'run:failed-terminal', 'run:fenced', 'fail:stale', 'message:rejected', 'check:failed')

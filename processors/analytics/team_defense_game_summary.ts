@@ -9,7 +9,7 @@ import { pace, possessions, rating } from './formulas.js';
 import type { BigDataBallPlayByPlayRow, GamebookRow, NbacPlayByPlayRow, TeamBoxscoreRow } from './raw-tables.js';
 import { shotsByGame, zoneCounts, type ZoneCounts } from './shots.js';
 import type { TeamDefenseRow } from './tables.js';
-import { teamMinutes } from './team_offense_game_summary.js';
+import { teamMinutes } from './team-minutes.js';
 
 const pct = (made: number, att: number) => roundOrNull(ratio(made, att), 4);
 

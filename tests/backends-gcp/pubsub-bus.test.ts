@@ -93,9 +93,11 @@ describe('PubSubBus on the emulator', pubsubTestOptions(), () => {
     });
     await bus.publish(OTHER, { data: { event_type: 'table_updated', correlation_id: 'c9' }, attributes: {} });
     const path = `projects/${PROJECT}/subscriptions/${src}`;
-    for (let i = 0; i < 5; i++) {
-      const [res] = await sub.pull({ subscription: path, maxMessages: 10 });
+    // Nack every delivery; the emulator moves the message when the 6th delivery would start.
+    for (let i = 0; i < 10; i++) {
+      const [res] = await sub.pull({ subscription: path, maxMessages: 10, returnImmediately: true });
       const ackIds = (res.receivedMessages ?? []).map((m) => m.ackId!);
+      if (ackIds.length === 0 && i >= 5) break;
       if (ackIds.length) await sub.modifyAckDeadline({ subscription: path, ackIds, ackDeadlineSeconds: 0 });
     }
     let dead: Awaited<ReturnType<PubSubBus['listDeadLetters']>> = [];

@@ -1,19 +1,22 @@
 // The generated Terraform module: Pub/Sub topology with DLQs and OIDC pushes, partitioned and
 // clustered tables, least-privilege IAM, scheduler jobs, and references that all resolve.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { bigQueryTable, EXECUTION_LOG, logColumn } from '../../engine/infra/bigquery-schema.js';
 import { topologyOf } from '../../engine/infra/topology.js';
 import type { LogEntry } from '../../engine/ports.js';
 import { tableOf } from '../../engine/spec/plan.js';
-import { terraformModule } from '../../codegen/terraform/index.js';
-import { nbaPlan, resources, strings, type Json } from './helpers.js';
+import { terraformFiles, terraformModule } from '../../codegen/terraform/index.js';
+import { nbaPlan, resources, strings, tempDir, type Json } from './helpers.js';
 
 const plan = nbaPlan();
 const docs = terraformModule(plan);
 const res = resources(docs);
 const topology = topologyOf(plan);
-const SERVICE_URI = '${google_cloud_run_v2_service.service.uri}';
+const SERVICE_URL = '${local.service_url}';
 const INVOKER = '${google_service_account.invoker.email}';
 
 const byName = (type: string, name: string) => Object.entries(res[type] ?? {}).find(([, b]) => b.name === name);
@@ -40,7 +43,7 @@ describe('terraform: Pub/Sub', () => {
       const [topicId] = byName('google_pubsub_topic', t.name)!;
       const [dlqId] = byName('google_pubsub_topic', `${t.name}-dlq`)!;
       assert.equal(sub.topic, `\${google_pubsub_topic.${topicId}.id}`);
-      assert.deepEqual(sub.push_config, { push_endpoint: `${SERVICE_URI}/events/${t.name}`, oidc_token: { service_account_email: INVOKER, audience: SERVICE_URI } });
+      assert.deepEqual(sub.push_config, { push_endpoint: `${SERVICE_URL}/events/${t.name}`, oidc_token: { service_account_email: INVOKER, audience: SERVICE_URL } });
       assert.equal(sub.ack_deadline_seconds, t.push.ackDeadlineSeconds);
       assert.deepEqual(sub.dead_letter_policy, { dead_letter_topic: `\${google_pubsub_topic.${dlqId}.id}`, max_delivery_attempts: t.push.maxDeliveryAttempts });
       assert.deepEqual(sub.retry_policy, { minimum_backoff: `${t.push.minimumBackoffSeconds}s`, maximum_backoff: `${t.push.maximumBackoffSeconds}s` });
@@ -81,12 +84,12 @@ describe('terraform: BigQuery', () => {
     const names = (JSON.parse(String(log.schema)) as { name: string }[]).map((c) => c.name);
     const fields: (keyof LogEntry)[] = ['ts', 'event', 'executionId', 'correlationId', 'parents', 'phase', 'processor', 'gate', 'partition', 'scope', 'fingerprint',
       'inputs', 'rowsWritten', 'changedEntities', 'durationMs', 'errorType', 'errorMessage', 'reasons', 'backfill', 'backfillReason', 'stopAfter', 'specHash', 'attempt', 'detail'];
-    assert.deepEqual(names, fields.map(logColumn));
+    assert.deepEqual(names, [...fields.map(logColumn), 'insert_id']);
   });
 });
 
 describe('terraform: IAM is least privilege', () => {
-  const iam = Object.entries(res).filter(([type]) => type.endsWith('_iam_member')).flatMap(([type, byN]) => Object.entries(byN).map(([n, b]) => ({ type, name: n, ...b })));
+  const iam = Object.entries(res).filter(([type]) => type.endsWith('_iam_member')).flatMap(([type, byN]) => Object.entries(byN).map(([n, b]) => ({ ...b, type, name: n }) as Json & { type: string; name: string }));
 
   it('grants project-level roles only where no narrower grant exists', () => {
     const project = iam.filter((b) => b.type === 'google_project_iam_member').map((b) => b.role).sort();
@@ -139,9 +142,9 @@ describe('terraform: scheduler, service and references', () => {
       assert.equal(job.schedule, s.cron);
       assert.equal(job.time_zone, s.timezone);
       const http = job.http_target as Json;
-      assert.equal(http.uri, `${SERVICE_URI}/schedules/${name}`);
+      assert.equal(http.uri, `${SERVICE_URL}/schedules/${name}`);
       assert.equal(http.http_method, 'POST');
-      assert.deepEqual(http.oidc_token, { service_account_email: INVOKER, audience: SERVICE_URI });
+      assert.deepEqual(http.oidc_token, { service_account_email: INVOKER, audience: SERVICE_URL });
     }
   });
 
@@ -152,6 +155,10 @@ describe('terraform: scheduler, service and references', () => {
     assert.equal(template.timeout, '960s', '15m (player_points_predictions) + 60 s');
     const env = ((template.containers as Json[])[0]!.env as { name: string; value: string }[]);
     assert.deepEqual(env.find((e) => e.name === 'PIPELINE_BACKEND')?.value, 'gcp');
+    assert.equal(env.find((e) => e.name === 'PIPELINE_OIDC_AUDIENCE')?.value, SERVICE_URL, 'the service checks the audience pushes carry');
+    assert.equal(env.find((e) => e.name === 'PIPELINE_OIDC_EMAILS')?.value, INVOKER);
+    const locals = (docs['infra/terraform/variables.tf.json']!.locals ?? {}) as Json;
+    assert.equal(locals.service_url, 'https://nba-pipeline-${data.google_project.project.number}.${var.region}.run.app');
   });
 
   it('resolves every reference to something defined in the module', () => {
@@ -176,5 +183,22 @@ describe('terraform: scheduler, service and references', () => {
     assert.ok(refs.length > 100);
     const dangling = [...new Set(refs)].filter((r) => !defined.has(r));
     assert.deepEqual(dangling, []);
+  });
+});
+
+const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+
+describe('terraform: the CLI loads the module', { skip: terraform ? false : 'SKIPPED: terraform is not installed' }, () => {
+  it('parses every file (`terraform providers` needs no provider download)', () => {
+    const { dir, cleanup } = tempDir('codegen-tf-');
+    try {
+      for (const [file, text] of Object.entries(terraformFiles(plan))) writeFileSync(path.join(dir, path.basename(file)), text);
+      const r = spawnSync('terraform', [`-chdir=${dir}`, 'providers', '-no-color'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /Error:/);
+      assert.match(r.stdout, /hashicorp\/google/);
+    } finally {
+      cleanup();
+    }
   });
 });

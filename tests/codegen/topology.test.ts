@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PUBSUB_LIMITS, phaseConsumers, requestTopic, tasksTopic, topologyOf } from '../../engine/infra/topology.js';
+import * as outbox from '../../engine/runtime/outbox.js';
 import { modifiedPlan, nbaPlan } from './helpers.js';
 
 describe('topology of the reference pipeline', () => {
@@ -16,6 +17,15 @@ describe('topology of the reference pipeline', () => {
     const tasks = t.topics.find((x) => x.role === 'tasks')!;
     assert.deepEqual(tasks.consumers, ['player_points_predictions']);
     assert.equal(tasks.push.ackDeadlineSeconds, Math.ceil(plan.processors.get('player_points_predictions')!.fanOut!.taskTimeoutMs / 1000));
+  });
+
+  it('names the topics the runtime publishes on (engine/runtime/outbox.ts)', () => {
+    assert.equal(outbox.requestTopic(plan), requestTopic(plan));
+    assert.equal(outbox.tasksTopic(plan), tasksTopic(plan));
+    for (const p of plan.processors.values()) {
+      const topic = outbox.topicOf(plan, { type: 'asset_updated', asset: p.output, partition: '2025-11-15', changedEntities: null, processor: p.name, status: 'success', backfill: null, emittedAt: 0, origin: 'engine', correlationId: 'c', parents: [] });
+      assert.ok(t.topics.some((x) => x.name === topic), `${p.name} publishes on ${topic}, a topic of the topology`);
+    }
   });
 
   it('has no task topic when nothing fans out', () => {

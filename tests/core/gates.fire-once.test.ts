@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateGate } from '../../engine/core/gates.js';
-import { D, gateState, T0, tinyPlan } from './builders.js';
+import { D, gateState, hours, T0, tinyPlan } from './builders.js';
 
 const plan = tinyPlan();
 const gate = plan.gates.get('analytics_done')!;
@@ -60,7 +60,7 @@ describe('gates: fire once per version vector (§8.6)', () => {
   });
 
   it('waits while no member is done, deadline or not', () => {
-    const d = evaluate(gateState(plan), T0 + 10 * 3600_000);
+    const d = evaluate(gateState(plan), T0 + hours(10));
     assert.equal(d.kind, 'wait');
     assert.deepEqual(d.reasons, ['waiting for player_totals, team_totals (0/2 done)']);
   });

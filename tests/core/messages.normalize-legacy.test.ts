@@ -85,6 +85,13 @@ describe('messages: unified completions from other systems', () => {
     assert.deepEqual(n, { ok: false, ignored: true, reason: 'load_box reported no_data for 2025-11-14: nothing to process' });
   });
 
+  it('carry backfill flags, and reject a stop_after that names no phase (it would run the whole cascade)', () => {
+    const n = normalize(plan, 'tiny-raw', unified({ backfill_mode: true, backfill_reason: 'reload', stop_after: 'raw' }));
+    assert.ok(n.ok && n.event.type === 'asset_updated');
+    assert.deepEqual(n.event.backfill, { mode: true, reason: 'reload', stopAfter: 'raw' });
+    assert.deepEqual(normalize(plan, 'tiny-raw', unified({ backfill_mode: true, stop_after: 'phase2' })), { ok: false, reason: 'stop_after "phase2" is not a phase (scrapers, raw, analytics, features)' });
+  });
+
   it('reject a completion of nothing the spec declares', () => {
     const n = normalize(plan, 'tiny-raw', unified({ processor_name: 'somebody_else', output_table: 'nope' }));
     assert.deepEqual(n, { ok: false, reason: 'unified message from "somebody_else": neither output "raw.nope" nor the processor is declared in the spec' });

@@ -83,6 +83,37 @@ describe('rerun requested', () => {
     }
   });
 
+  it('a source asked again while running runs once: its rerun is a duplicate too', async () => {
+    const gate = latch();
+    let scrapes = 0;
+    const h = await harness({
+      load_events: defineProcessor('load_events', {
+        async run(ctx) {
+          scrapes++;
+          gate.arrive();
+          await gate.hold;
+          ctx.write([{ item: 'a', value: 1 }]);
+        },
+      }),
+      totals: defineProcessor('totals', { run: (ctx) => ctx.write([{ item: 'a', total: 10 }]) }),
+      summary: defineProcessor('summary', { run: (ctx) => ctx.write([{ items: 1, grand_total: 10 }]) }),
+    });
+    try {
+      const request = h.engine.request('load_events', DAY);
+      const first = h.engine.handleEvent(request);
+      await gate.reached;
+      await h.engine.handleEvent(request); // the same request, delivered again while the scrape runs
+      gate.release();
+      await first;
+      await h.settle();
+
+      assert.equal(scrapes, 1, 'a source runs whenever requested, but a parked rerun only on changed inputs');
+      assert.equal(h.logged('skip:duplicate', 'load_events').length, 1);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
   it('two triggers for different entities during a run are both rerun', async () => {
     const { gate, runs, processors } = heldTotals();
     const h = await harness(processors);

@@ -7,10 +7,10 @@
 // dashboards read them). Deliveries come in through push subscriptions to the service, not here.
 //
 // Dead letters. Each plan topic T has the topic `T-dlq` and its pull subscription `T-dlq-sub`
-// (engine/infra/topology.ts). Two writers put messages there: Pub/Sub itself, after a push
-// subscription's maxDeliveryAttempts (attributes `CloudPubSubDeadLetterSource*`), and the runtime,
-// which dead-letters terminal failures through `deadLetter` (attributes `reason`, `attempts`,
-// `source_topic`, `dead_at`). Both are listed.
+// (names from engine/infra/topology.ts, which also creates them). Two writers put messages there:
+// Pub/Sub itself, after a push subscription's maxDeliveryAttempts (attributes
+// `CloudPubSubDeadLetterSource*`), and the runtime, which dead-letters terminal failures through
+// `deadLetter` (attributes `reason`, `attempts`, `source_topic`, `dead_at`). Both are listed.
 //
 // Listing without consuming. Pub/Sub has no "peek", and an ack id dies once its message is released,
 // so no index is kept: `listDeadLetters` pulls T-dlq-sub until it is empty, holding every message it
@@ -20,6 +20,7 @@
 // the wanted messages (which removes them: Pub/Sub keeps no "replayed" mark, so `includeReplayed`
 // lists nothing more) and releases the rest, stopping as soon as every id was found.
 import { PubSub, v1, type Topic } from '@google-cloud/pubsub';
+import { deadLetterSubscriptionName as deadLetterSubscription, deadLetterTopicName as deadLetterTopic } from '../../infra/topology.js';
 import type { Bus, DeadLetter, WireMessage } from '../../ports.js';
 
 export interface PubSubBusOptions {
@@ -38,9 +39,6 @@ const PUBSUB_DEAD_LETTER_PREFIX = 'CloudPubSubDeadLetterSource';
 const PULL_BATCH = 500;
 /** Attribute values are limited to 1024 bytes. */
 const MAX_ATTRIBUTE_BYTES = 1024;
-
-export const deadLetterTopic = (topic: string) => `${topic}-dlq`;
-export const deadLetterSubscription = (topic: string) => `${topic}-dlq-sub`;
 
 function truncate(value: string): string {
   if (Buffer.byteLength(value, 'utf8') <= MAX_ATTRIBUTE_BYTES) return value;
@@ -127,8 +125,11 @@ export class PubSubBus implements Bus {
     const held: PulledMessage[] = [];
     const seen = new Set<string>();
     const chosen = new Set<string>();
+    // returnImmediately may answer empty while messages wait (the service says so): stop after two
+    // empty answers in a row, not one.
+    let empty = 0;
     try {
-      while (!done()) {
+      while (!done() && empty < 2) {
         let response;
         try {
           [response] = await client.pull({ subscription, maxMessages: PULL_BATCH, returnImmediately: true }, { timeout: 30_000 });
@@ -156,7 +157,7 @@ export class PubSubBus implements Bus {
           fresh++;
           if (choose(pulled)) chosen.add(pulled.ackId);
         }
-        if (fresh === 0) break;
+        empty = fresh === 0 ? empty + 1 : 0;
       }
     } finally {
       const ack = [...chosen];

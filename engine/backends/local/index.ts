@@ -10,6 +10,7 @@ import { FsDocumentStore } from './document-store.js';
 import { openDuckDb, type DuckDb } from './duckdb.js';
 import { FsObjectStore } from './object-store.js';
 import { DuckDbStateStore } from './state-store.js';
+import { WriteBehindStateStore } from './write-behind-state.js';
 import { DuckDbWarehouse } from './warehouse.js';
 
 export { InProcessBus, type LocalBusOptions } from './bus.js';
@@ -19,6 +20,7 @@ export { FsDocumentStore } from './document-store.js';
 export { DuckDb, DuckConn, isConflictError, openDuckDb, type DbCounters } from './duckdb.js';
 export { FsObjectStore } from './object-store.js';
 export { DuckDbStateStore } from './state-store.js';
+export { WriteBehindStateStore } from './write-behind-state.js';
 export { DuckDbWarehouse, type WarehouseCounters } from './warehouse.js';
 
 export interface LocalBackendsOptions {
@@ -29,6 +31,11 @@ export interface LocalBackendsOptions {
   bus?: LocalBusOptions;
   /** Default: the system clock. */
   clock?: Clock;
+  /**
+   * `batched` (default): state in memory, persisted to DuckDB every few ms (see write-behind-state.ts);
+   * `strict`: every state transaction committed to DuckDB before it returns. Env PIPELINE_LOCAL_DURABILITY.
+   */
+  durability?: 'batched' | 'strict';
 }
 
 /** The local backends with their concrete types (the runtime needs `bus.subscribe`, tests the rest). */
@@ -37,7 +44,7 @@ export interface LocalBackends extends Backends {
   dir: string;
   db: DuckDb;
   bus: InProcessBus;
-  state: DuckDbStateStore;
+  state: DuckDbStateStore | WriteBehindStateStore;
   warehouse: DuckDbWarehouse;
   objects: FsObjectStore;
   documents: FsDocumentStore;
@@ -47,7 +54,8 @@ export async function openLocalBackends(opts: LocalBackendsOptions = {}): Promis
   const dir = resolve(opts.dir ?? '.pipeline');
   const db = await openDuckDb(opts.file ?? join(dir, 'local.duckdb'));
   const bus = new InProcessBus(new DuckDbDeadLetterStore(db), opts.bus);
-  const state = new DuckDbStateStore(db);
+  const durability = opts.durability ?? (process.env.PIPELINE_LOCAL_DURABILITY === 'strict' ? 'strict' : 'batched');
+  const state = durability === 'strict' ? new DuckDbStateStore(db) : await WriteBehindStateStore.open(new DuckDbStateStore(db));
   const warehouse = new DuckDbWarehouse(db);
   let closed = false;
   return {

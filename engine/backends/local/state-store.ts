@@ -198,6 +198,15 @@ export class DuckDbStateStore implements StateStore {
     return rows.map((r) => r.doc as T);
   }
 
+  /** Every document of every collection (to load a write-behind cache at open). */
+  async dumpAll(): Promise<Record<string, Record<string, unknown>>> {
+    await this.ready();
+    const rows = await this.db.withConnection((conn) => conn.all(`SELECT collection, id, doc FROM ${TABLE}`));
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const r of rows as Array<{ collection: string; id: string; doc: unknown }>) (out[r.collection] ??= {})[r.id] = typeof r.doc === 'string' ? JSON.parse(r.doc) : r.doc;
+    return out;
+  }
+
   async close(): Promise<void> {
     if (this.ownsDb) await this.db.close();
   }

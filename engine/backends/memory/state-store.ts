@@ -63,13 +63,18 @@ export class MemoryStateStore implements StateStore {
   }
 
   private queryNow<T>(c: Collection, f: Filter): T[] {
-    const out: T[] = [];
-    for (const doc of this.col(c).values()) {
-      if (!matches(doc as Record<string, unknown>, f)) continue;
-      out.push(structuredClone(doc as T));
-      if (f.limit && out.length >= f.limit) break;
+    let hits = [...this.col(c)].filter(([, doc]) => matches(doc as Record<string, unknown>, f));
+    // Same order as the DuckDB store: by the range field, then id.
+    if (f.range) {
+      const k = f.range.field;
+      hits = hits.sort(([ia, a], [ib, b]) => {
+        const va = (a as Record<string, string | number>)[k]!;
+        const vb = (b as Record<string, string | number>)[k]!;
+        return va < vb ? -1 : va > vb ? 1 : ia < ib ? -1 : ia > ib ? 1 : 0;
+      });
     }
-    return out;
+    if (f.limit) hits = hits.slice(0, f.limit);
+    return hits.map(([, doc]) => structuredClone(doc as T));
   }
 
   /** Everything, for persisting a dry-run state or seeding from another store. */

@@ -46,7 +46,7 @@ function target(io: CliIO, plan: Plan, t: Topology, o: InfraOptions, command: 'a
   };
 }
 
-async function withClient<T>(io: CliIO, tg: Target, fn: (client: ReturnType<typeof pubsubClient>) => Promise<T>): Promise<T> {
+async function withClient<T>(tg: Target, fn: (client: ReturnType<typeof pubsubClient>) => Promise<T>): Promise<T> {
   // The emulator needs no credentials: skip the metadata-server probe (and its warning).
   if (tg.emulatorHost) process.env.METADATA_SERVER_DETECTION ??= 'none';
   const client = pubsubClient({ project: tg.project, emulatorHost: tg.emulatorHost });
@@ -63,7 +63,7 @@ async function withClient<T>(io: CliIO, tg: Target, fn: (client: ReturnType<type
 async function apply(io: CliIO, plan: Plan, o: InfraOptions): Promise<void> {
   const t = topologyOf(plan);
   const tg = target(io, plan, t, o, 'apply');
-  const result = await withClient(io, tg, (client) => applyPubSub(client, desiredState(t, tg.options), ownedBy(t, plan.project.topicPrefix)));
+  const result = await withClient(tg, (client) => applyPubSub(client, desiredState(t, tg.options), ownedBy(t, plan.project.topicPrefix)));
   for (const c of result.changes) io.out(`${c.action === 'create' ? 'created' : 'updated'} ${c.resource} ${c.name}${c.detail ? `: ${c.detail}` : ''}`);
   for (const x of result.extras) io.out(`note: ${formatDrift(x)}; left in place`);
   for (const u of result.unfixable) io.err(`cannot apply: ${u}`);
@@ -75,7 +75,7 @@ async function diff(io: CliIO, plan: Plan, o: InfraOptions): Promise<void> {
   const t = topologyOf(plan);
   const tg = target(io, plan, t, o, 'diff');
   const desired = desiredState(t, tg.options);
-  const live = await withClient(io, tg, (client) => readLiveState(client));
+  const live = await withClient(tg, (client) => readLiveState(client));
   const drift = diffPubSub(desired, live, ownedBy(t, plan.project.topicPrefix));
   for (const d of drift) io.out(formatDrift(d, desired));
   const jobs = t.schedulerJobs.length;

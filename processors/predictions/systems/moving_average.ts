@@ -22,7 +22,7 @@ export const movingAverage: PredictionSystem = {
     const recent = recentPoints(f);
     if (!recent) {
       const hist = mean(input.history.slice(-10).map((g) => g.points));
-      return { systemId: this.id, predicted: hist ?? 0, confidence: 10, factors: { base: hist === null ? null : round(hist, 2) }, insufficient: 'insufficient_data' };
+      return { systemId: 'moving_average', predicted: hist ?? 0, confidence: 10, factors: { base: hist === null ? null : round(hist, 2) }, insufficient: 'insufficient_data' };
     }
     const base = WEIGHTS.l5 * recent.l5 + WEIGHTS.l10 * recent.l10 + WEIGHTS.season * recent.season;
     const fatigue = fatigueAdjustment(f.get('fatigue_score'));
@@ -37,7 +37,7 @@ export const movingAverage: PredictionSystem = {
     const streak = Math.abs(recent.l5 - recent.season);
     const confidence = clamp(85 - 2.5 * Math.max(0, spread - 3) - Math.min(15, streak), 5, 95);
     return {
-      systemId: this.id,
+      systemId: 'moving_average',
       predicted,
       confidence,
       factors: {

@@ -45,7 +45,7 @@ export const similarity: PredictionSystem = {
     const formNow = input.features.get('points_avg_last_5') ?? mean(h.slice(-5).map((g) => g.points)) ?? 0;
     if (h.length < MIN_GAMES) {
       const fallback = input.features.get('points_avg_last_10') ?? input.features.get('points_avg_season') ?? mean(h.map((g) => g.points)) ?? 0;
-      return { systemId: this.id, predicted: fallback, confidence: 15, factors: { sample_size: h.length }, insufficient: 'insufficient_data' };
+      return { systemId: 'similarity', predicted: fallback, confidence: 15, factors: { sample_size: h.length }, insufficient: 'insufficient_data' };
     }
     const ranked = scoreGames(input, formNow).sort((a, b) => b.similarity - a.similarity || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
     const good = ranked.filter((g) => g.similarity >= GOOD).slice(0, TOP);
@@ -56,7 +56,7 @@ export const similarity: PredictionSystem = {
     const spread = stdev(used.map((g) => g.points));
     const confidence = clamp(35 + 3 * used.length + 0.4 * (avgSim - 60) - 1.5 * Math.max(0, spread - 5), 5, 90);
     return {
-      systemId: this.id,
+      systemId: 'similarity',
       predicted,
       confidence,
       factors: {

@@ -34,7 +34,7 @@ export const zoneMatchup: PredictionSystem = {
     const recent = recentPoints(f);
     const shares = zoneShares(f);
     if (!recent || !shares) {
-      return { systemId: this.id, predicted: recent?.l10 ?? 0, confidence: 10, factors: { shares_available: shares !== null }, insufficient: 'insufficient_data' };
+      return { systemId: 'zone_matchup', predicted: recent?.l10 ?? 0, confidence: 10, factors: { shares_available: shares !== null }, insufficient: 'insufficient_data' };
     }
     const defense = input.opponent ? input.defenseByTeam.get(input.opponent) : undefined;
     const edge = defense ? clamp(matchupEdge(shares, defense), -0.15, 0.15) : 0;
@@ -46,7 +46,7 @@ export const zoneMatchup: PredictionSystem = {
     const spread = f.get('points_std_last_10') ?? 6;
     const confidence = defense ? clamp(52 + Math.min(30, Math.abs(edge) * 400) - 2 * Math.max(0, spread - 4), 5, 92) : 30;
     return {
-      systemId: this.id,
+      systemId: 'zone_matchup',
       predicted,
       confidence,
       factors: {

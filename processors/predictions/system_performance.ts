@@ -1,0 +1,55 @@
+// Phase 5: per system, the partition's accuracy and the running totals over the 180-day window up
+// to and including the partition. Written for every system graded on the date.
+import { defineProcessor } from '../../engine/runtime/processor.js';
+import { totals } from './performance.js';
+import { byText, str } from './values.js';
+
+export interface PerformanceRow {
+  system_id: string;
+  predictions: number;
+  graded: number;
+  voided: number;
+  correct: number;
+  incorrect: number;
+  win_rate: number | null;
+  mae: number | null;
+  bias: number | null;
+  running_predictions: number;
+  running_graded: number;
+  running_correct: number;
+  running_win_rate: number | null;
+  running_mae: number | null;
+  running_bias: number | null;
+}
+
+type Rows = Record<string, unknown>[];
+
+export function performanceRows(date: string, rows: readonly Record<string, unknown>[]): PerformanceRow[] {
+  const today = new Map<string, Rows>();
+  const running = new Map<string, Rows>();
+  for (const r of rows) {
+    const system = str(r.system_id);
+    const d = str(r.game_date);
+    if (!system || !d || d > date) continue;
+    (running.get(system) ?? running.set(system, []).get(system)!).push(r);
+    if (d === date) (today.get(system) ?? today.set(system, []).get(system)!).push(r);
+  }
+  return [...today.keys()].sort(byText).map((system) => {
+    const t = totals(today.get(system)!);
+    const run = totals(running.get(system)!);
+    return {
+      system_id: system, ...t,
+      running_predictions: run.predictions, running_graded: run.graded, running_correct: run.correct,
+      running_win_rate: run.win_rate, running_mae: run.mae, running_bias: run.bias,
+    };
+  });
+}
+
+export default defineProcessor('system_performance', {
+  async run(ctx) {
+    const rows = await ctx.read('nba_predictions.prediction_accuracy');
+    const out = performanceRows(ctx.partition, rows);
+    ctx.log.info(`performance of ${out.length} systems`, { rows: rows.length });
+    ctx.write(out);
+  },
+});
