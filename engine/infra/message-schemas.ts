@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import type { Plan } from '../spec/plan.js';
+import { messageContracts, messageSchema } from './message-contracts.js';
 
 export type Validation = { ok: true } | { ok: false; reason: string };
 
@@ -34,6 +36,10 @@ export function loadMessageValidator(dir = CONTRACTS_DIR): MessageValidator {
   for (const f of readdirSync(dir).filter((x) => x.endsWith(SUFFIX)).sort()) {
     validators.set(f.slice(0, -SUFFIX.length), ajv.compile(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))));
   }
+  return validatorOf(validators);
+}
+
+function validatorOf(validators: Map<string, ValidateFunction>): MessageValidator {
   return {
     eventTypes: [...validators.keys()],
     validate(eventType, data) {
@@ -45,6 +51,14 @@ export function loadMessageValidator(dir = CONTRACTS_DIR): MessageValidator {
       return { ok: false, reason: `${eventType} message breaks the contract: ${reasons.slice(0, 5).join('; ')}` };
     },
   };
+}
+
+/** A validator built from the running plan itself (the same derivation codegen writes to contracts/). */
+export function messageValidatorFor(plan: Plan): MessageValidator {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  const validators = new Map<string, ValidateFunction>(messageContracts(plan).map((c) => [c.eventType, ajv.compile(messageSchema(plan, c))] as const));
+  return validatorOf(validators);
 }
 
 let defaultValidator: MessageValidator | undefined;

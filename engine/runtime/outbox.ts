@@ -16,13 +16,9 @@ export interface OutboxEntry {
   kind: 'outbox';
 }
 
-export function requestTopic(plan: Plan): string {
-  return `${plan.project.topicPrefix}${plan.name}-requests`;
-}
-
-export function tasksTopic(plan: Plan): string {
-  return `${plan.project.topicPrefix}${plan.name}-tasks`;
-}
+// Topic names come from the one topology derivation (also used by codegen and `infra apply`).
+import { requestTopic, tasksTopic } from '../infra/topology.js';
+export { requestTopic, tasksTopic };
 
 /** The topic an event travels on: completions on their writer's phase topic, requests on the engine's. */
 export function topicOf(plan: Plan, e: EngineEvent): string {

@@ -19,6 +19,7 @@ import { HttpError, readJson, send } from './http.js';
 import type { ServiceLogger } from './log.js';
 import type { OidcVerifier } from './oidc.js';
 import { decodePush } from './push.js';
+import { messageValidatorFor } from '../infra/message-schemas.js';
 
 export interface ServiceOptions {
   engine: Engine;
@@ -45,6 +46,7 @@ export function createService(opts: ServiceOptions): Service {
   const limit = opts.maxBodyBytes ?? 1024 * 1024;
   const topics = new Set([...plan.phases.map((p) => p.topic), requestTopic(plan), tasksTopic(plan)]);
   const loggedRejections = new Set<string>();
+  const contracts = messageValidatorFor(plan);
   let draining = false;
 
   const onceLog = (key: string, fn: () => void) => {
@@ -67,6 +69,15 @@ export function createService(opts: ServiceOptions): Service {
       const id = String(((body as { message?: { messageId?: unknown } } | undefined)?.message?.messageId) ?? (body === undefined ? e instanceof Error ? e.message : 'unreadable' : JSON.stringify(body).slice(0, 64)));
       onceLog(`${topic}|${id}`, () => logger.log('WARNING', `rejected push on ${topic}: ${(e as Error).message}`, { topic, messageId: id }, req));
       throw e;
+    }
+    // Engine messages must match their generated contract (contracts/*.schema.json).
+    if (typeof delivery.data.event_type === 'string') {
+      const v = contracts.validate(delivery.data.event_type, delivery.data);
+      if (!v.ok) {
+        onceLog(`${topic}|${delivery.messageId}`, () => logger.log('WARNING', `rejected message ${delivery.messageId} on ${topic}: ${v.reason}`, { topic, messageId: delivery.messageId }, req));
+        engine.record({ event: 'message:rejected', reasons: [v.reason], detail: { topic, messageId: delivery.messageId } });
+        return { status: 400, body: { error: v.reason } };
+      }
     }
     const n = normalize(plan, topic!, delivery.data, delivery.attributes, engine.now());
     if (!n.ok && !n.ignored) {

@@ -11,9 +11,15 @@ import { openLocalEngine } from '../runtime/local.js';
 import { reconcile } from '../runtime/reconciler.js';
 import { startCron } from '../runtime/schedules.js';
 import type { Plan } from '../spec/plan.js';
-import { jsonLogger, type ServiceLogger } from './log.js';
+import { jsonLogger, type LogSeverity, type ServiceLogger } from './log.js';
 import { OidcVerifier, oidcFromEnv } from './oidc.js';
 import { createService, type Service } from './server.js';
+
+function severityOf(event: string): LogSeverity {
+  if (event === 'run:failed-terminal' || event === 'fail:stale' || event === 'check:failed' || event.startsWith('alert:run') || event === 'message:rejected') return 'ERROR';
+  if (event === 'run:failed' || event === 'check:warned' || event.startsWith('alert:') || event === 'run:fenced') return 'WARNING';
+  return 'INFO';
+}
 
 export function packageVersion(): string {
   try {
@@ -70,6 +76,9 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     };
   }
   engine.alerts.printer = (line) => logger.log('WARNING', line);
+  // Every execution-log entry also goes to stdout as a structured line: the log-based metrics and
+  // alert policies of infra/monitoring count these (jsonPayload.event, .processor, .detail.check).
+  engine.log.listeners.push((e) => logger.log(severityOf(e.event), `${e.event}${e.processor ? ` ${e.processor}` : ''}${e.partition ? ` ${e.partition}` : ''}`, { ...e, ts: undefined }));
   const oidcCfg = oidcFromEnv(env);
   const service = createService({ engine, logger, version: packageVersion(), backend: opts.backend, oidc: oidcCfg ? new OidcVerifier(oidcCfg) : undefined });
   const port = await service.listen(opts.port, opts.host);

@@ -21,6 +21,8 @@ export interface PlayerInputs {
   lines: Map<string, PlayerLine>;
 }
 
+const zoneTotal = (z: ZoneCounts) => z.paint.fga + z.mid.fga + z.three.fga;
+
 /** A stat from the gamebook, or the player box score when the gamebook left it empty. */
 const pick = (a: number | null | undefined, b: number | null | undefined): number | null => (a !== null && a !== undefined ? a : b ?? null);
 
@@ -42,8 +44,11 @@ export function playerGameRows(inp: PlayerInputs): PlayerGameSummaryRow[] {
     const points = stat('points');
     const fga = stat('fga');
     const fta = stat('fta');
-    const { zones, source } = inp.zonesOf(g.game_id, g.player_lookup);
-    if (source) sources.push(source);
+    const found = inp.zonesOf(g.game_id, g.player_lookup);
+    // Play-by-play that has none of his attempts (e.g. events without a player id) says nothing about
+    // his zones: fall back to the box score rather than report zero attempts everywhere.
+    const zones = found.zones && (fga === 0 || zoneTotal(found.zones) > 0) ? found.zones : undefined;
+    if (zones && found.source) sources.push(found.source);
     // Without play-by-play, threes still come from the box score; the two-point split is unknown.
     const zoneStat = (z: 'paint' | 'mid', k: 'fga' | 'fgm') => (!played ? 0 : zones ? zones[z][k] : null);
 

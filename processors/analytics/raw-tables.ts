@@ -103,6 +103,8 @@ export type BigDataBallPlayByPlayRow = {
   player_lookup: string | null;
   team_abbr: string | null;
   shot_distance_ft: number | null;
+  /** paint | mid_range | three (field goals only) */
+  shot_zone?: string | null;
   /** made | missed */
   result: string | null;
   points: number | null;

@@ -53,13 +53,14 @@ export function nbacShot(r: NbacPlayByPlayRow): Shot | null {
   return { gameId: r.game_id, team: r.team_abbr, player: r.player_lookup, zone, made };
 }
 
-/** A field-goal attempt from a BigDataBall row ('shot' = made, 'miss' = missed), or null. */
+/** A field-goal attempt from a BigDataBall row ('shot' = made, 'miss' = missed), or null. A miss has no
+ * points, so without the loader's shot_zone its zone comes from the distance (22 ft and out = three). */
 export function bdbShot(r: BigDataBallPlayByPlayRow): Shot | null {
   const type = r.event_type ?? '';
   if (FREE_THROW.test(type) || !FIELD_GOAL.test(type)) return null;
   const made = r.result ? /^made/i.test(r.result) : type.toLowerCase() === 'shot';
   const isThree = made && r.points !== null ? r.points === 3 : null;
-  const zone = zoneFromDistance(r.shot_distance_ft, isThree);
+  const zone = zoneFromText(r.shot_zone ?? null) ?? zoneFromDistance(r.shot_distance_ft, isThree);
   if (!zone) return null;
   return { gameId: r.game_id, team: r.team_abbr, player: r.player_lookup, zone, made };
 }

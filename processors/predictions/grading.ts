@@ -10,7 +10,7 @@ export interface Actual {
   played: boolean | null;
 }
 
-export interface AccuracyRow {
+export type AccuracyRow = {
   system_id: string;
   player_lookup: string;
   game_id: string | null;
@@ -28,7 +28,7 @@ export interface AccuracyRow {
   within_5_points: boolean | null;
   is_voided: boolean;
   void_reason: string | null;
-}
+};
 
 export function actualOf(r: Record<string, unknown>): Actual {
   return { points: num(r.points), minutes: num(r.minutes), played: bool(r.played) };

@@ -12,7 +12,7 @@ import { clamp, round } from './values.js';
 export const BASE_SYSTEMS: readonly PredictionSystem[] = [movingAverage, zoneMatchup, similarity];
 export const SYSTEM_IDS = [...BASE_SYSTEMS.map((s) => s.id), 'ensemble'] as const;
 
-export interface PredictionRow {
+export type PredictionRow = {
   prediction_id: string;
   system_id: string;
   player_lookup: string;
@@ -29,7 +29,7 @@ export interface PredictionRow {
   injury_status: string | null;
   recommendation_reason: string | null;
   factors: unknown;
-}
+};
 
 const INJURY_PENALTY: Record<string, number> = { questionable: 5, doubtful: 20 };
 

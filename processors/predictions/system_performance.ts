@@ -4,7 +4,7 @@ import { defineProcessor } from '../../engine/runtime/processor.js';
 import { totals } from './performance.js';
 import { byText, str } from './values.js';
 
-export interface PerformanceRow {
+export type PerformanceRow = {
   system_id: string;
   predictions: number;
   graded: number;
@@ -20,7 +20,7 @@ export interface PerformanceRow {
   running_win_rate: number | null;
   running_mae: number | null;
   running_bias: number | null;
-}
+};
 
 type Rows = Record<string, unknown>[];
 

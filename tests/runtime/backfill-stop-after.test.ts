@@ -4,21 +4,21 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCascade } from '../../engine/runtime/cascade.js';
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import type { LastSuccess, PartitionVersion } from '../../engine/core/types.js';
 import { harness, type Harness } from './harness.js';
 
 const DATES = ['2025-01-01', '2025-01-02', '2025-01-03'];
 
 const processors = {
-  load_events: defineProcessor('load_events', { run: (ctx) => ctx.write([{ item: 'a', value: 1 }, { item: 'b', value: 2 }]) }),
-  totals: defineProcessor('totals', {
+  load_events: defineUntypedProcessor('load_events', { run: (ctx) => ctx.write([{ item: 'a', value: 1 }, { item: 'b', value: 2 }]) }),
+  totals: defineUntypedProcessor('totals', {
     async run(ctx) {
       const rows = (await ctx.read('raw.events', { scope: ctx.scope })) as Array<{ item: string; value: number }>;
       ctx.write(rows.map((r) => ({ item: r.item, total: r.value * 10 })));
     },
   }),
-  summary: defineProcessor('summary', { run: (ctx) => ctx.write([{ items: 2, grand_total: 30 }]) }),
+  summary: defineUntypedProcessor('summary', { run: (ctx) => ctx.write([{ items: 2, grand_total: 30 }]) }),
 };
 
 /** What a date's orchestration state says, without ids and times. */

@@ -4,15 +4,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { toWire } from '../../engine/core/messages.js';
-import { defineUntypedProcessor as defineProcessor } from '../../engine/runtime/processor.js';
+import { defineUntypedProcessor as defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import { DAY, harness, type Harness } from './harness.js';
 
 /** Processors whose `totals` counts how many of its executions overlap. */
 function instrumented() {
   const seen = { runs: 0, active: 0, maxActive: 0 };
   const processors = {
-    load_events: defineProcessor('load_events', { run: (ctx) => ctx.write([{ item: 'a', value: 1 }]) }),
-    totals: defineProcessor('totals', {
+    load_events: defineUntypedProcessor('load_events', { run: (ctx) => ctx.write([{ item: 'a', value: 1 }]) }),
+    totals: defineUntypedProcessor('totals', {
       async run(ctx) {
         seen.runs++;
         seen.active++;
@@ -26,7 +26,7 @@ function instrumented() {
         }
       },
     }),
-    summary: defineProcessor('summary', { run: (ctx) => ctx.write([{ items: 1, grand_total: 10 }]) }),
+    summary: defineUntypedProcessor('summary', { run: (ctx) => ctx.write([{ items: 1, grand_total: 10 }]) }),
   };
   return { seen, processors };
 }

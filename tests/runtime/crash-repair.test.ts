@@ -8,7 +8,7 @@ import { toWire } from '../../engine/core/messages.js';
 import type { Lease, PartitionVersion } from '../../engine/core/types.js';
 import { ManualClock } from '../../engine/backends/local/clock.js';
 import { SimulatedCrash } from '../../engine/runtime/faults.js';
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import { reconcile } from '../../engine/runtime/reconciler.js';
 import type { RunRecord } from '../../engine/runtime/run.js';
 import { DAY, harness } from './harness.js';
@@ -19,15 +19,15 @@ function crashingOnce() {
   let crashes = 1;
   const calls = { totals: 0, summary: 0 };
   const processors = {
-    load_events: defineProcessor('load_events', { run: () => undefined }),
-    totals: defineProcessor('totals', {
+    load_events: defineUntypedProcessor('load_events', { run: () => undefined }),
+    totals: defineUntypedProcessor('totals', {
       async run(ctx) {
         calls.totals++;
         const rows = (await ctx.read('raw.events')) as Array<{ item: string; value: number }>;
         ctx.write(rows.map((r) => ({ item: r.item, total: r.value * 10 })));
       },
     }),
-    summary: defineProcessor('summary', {
+    summary: defineUntypedProcessor('summary', {
       run: (ctx) => {
         calls.summary++;
         ctx.write([{ items: 2, grand_total: 30 }]);
@@ -79,7 +79,7 @@ describe('crash after the warehouse write', () => {
 
       const again = await reconcile(h.engine);
       await h.settle();
-      assert.deepEqual(again, { leasesReclaimed: 0, outboxRedispatched: 0, gatesFired: 0, stagesAdvanced: 0, checksFinalized: 0 }, 'idempotent');
+      for (const [what, n] of Object.entries(again)) assert.equal(n, 0, `idempotent: ${what}`);
       assert.equal(calls.totals, 2);
     } finally {
       await h.cleanup();

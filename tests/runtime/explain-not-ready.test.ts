@@ -3,15 +3,15 @@
 // run for this date?".
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import { explain } from '../../engine/runtime/inspect.js';
 import type { InputSeen } from '../../engine/core/types.js';
 import { DAY, harness, tinySpec } from './harness.js';
 
 const processors = {
-  load_events: defineProcessor('load_events', { run: () => undefined }),
-  totals: defineProcessor('totals', { run: (ctx) => ctx.write([{ item: 'a', total: 10 }]) }),
-  summary: defineProcessor('summary', { run: (ctx) => ctx.write([{ items: 1, grand_total: 10 }]) }),
+  load_events: defineUntypedProcessor('load_events', { run: () => undefined }),
+  totals: defineUntypedProcessor('totals', { run: (ctx) => ctx.write([{ item: 'a', total: 10 }]) }),
+  summary: defineUntypedProcessor('summary', { run: (ctx) => ctx.write([{ items: 1, grand_total: 10 }]) }),
 };
 
 describe('explain a processor that did not run', () => {

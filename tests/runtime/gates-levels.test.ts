@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCascade } from '../../engine/runtime/cascade.js';
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import type { GateFire, StageEpoch } from '../../engine/core/types.js';
 import type { LogEntry } from '../../engine/ports.js';
 import { DAY, harness, type Harness } from './harness.js';
@@ -52,36 +52,36 @@ function pipeline(source: { rows: Event[] }) {
   const runs: Record<string, Array<string>> = { totals: [], counts: [], summary: [], digest: [], final: [] };
   const scope = (ctx: { scope: { ids: string[] } | null }) => (ctx.scope ? ctx.scope.ids.join(',') : 'all');
   const processors = {
-    load_events: defineProcessor('load_events', { run: (ctx) => ctx.write(source.rows) }),
-    totals: defineProcessor('totals', {
+    load_events: defineUntypedProcessor('load_events', { run: (ctx) => ctx.write(source.rows) }),
+    totals: defineUntypedProcessor('totals', {
       async run(ctx) {
         runs.totals!.push(scope(ctx));
         const rows = (await ctx.read('raw.events', { scope: ctx.scope })) as Event[];
         ctx.write(rows.map((r) => ({ item: r.item, total: r.value * 10 })));
       },
     }),
-    counts: defineProcessor('counts', {
+    counts: defineUntypedProcessor('counts', {
       async run(ctx) {
         runs.counts!.push(scope(ctx));
         const rows = (await ctx.read('raw.events', { scope: ctx.scope })) as Event[];
         ctx.write(rows.map((r) => ({ item: r.item, n: 1 })));
       },
     }),
-    summary: defineProcessor('summary', {
+    summary: defineUntypedProcessor('summary', {
       async run(ctx) {
         runs.summary!.push(scope(ctx));
         const rows = (await ctx.read('mart.totals')) as Array<{ total: number }>;
         ctx.write([{ grand_total: rows.reduce((a, r) => a + r.total, 0) }]);
       },
     }),
-    digest: defineProcessor('digest', {
+    digest: defineUntypedProcessor('digest', {
       async run(ctx) {
         runs.digest!.push(scope(ctx));
         const rows = (await ctx.read('mart.counts', { scope: ctx.scope })) as Array<{ item: string; n: number }>;
         ctx.write(rows.map((r) => ({ item: r.item, line: `${r.item}×${r.n}` })));
       },
     }),
-    final: defineProcessor('final', {
+    final: defineUntypedProcessor('final', {
       async run(ctx) {
         runs.final!.push(scope(ctx));
         const [s] = (await ctx.read('mart.summary')) as Array<{ grand_total: number }>;

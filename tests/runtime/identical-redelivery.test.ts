@@ -4,27 +4,27 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCascade } from '../../engine/runtime/cascade.js';
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import type { PartitionVersion } from '../../engine/core/types.js';
 import { DAY, harness, type Harness } from './harness.js';
 
 function counted() {
   const runs = { load_events: 0, totals: 0, summary: 0 };
   const processors = {
-    load_events: defineProcessor('load_events', {
+    load_events: defineUntypedProcessor('load_events', {
       run(ctx) {
         runs.load_events++;
         ctx.write([{ item: 'a', value: 1 }, { item: 'b', value: 2 }]);
       },
     }),
-    totals: defineProcessor('totals', {
+    totals: defineUntypedProcessor('totals', {
       async run(ctx) {
         runs.totals++;
         const rows = (await ctx.read('raw.events', { scope: ctx.scope })) as Array<{ item: string; value: number }>;
         ctx.write(rows.map((r) => ({ item: r.item, total: r.value * 10 })));
       },
     }),
-    summary: defineProcessor('summary', {
+    summary: defineUntypedProcessor('summary', {
       async run(ctx) {
         runs.summary++;
         const rows = (await ctx.read('mart.totals')) as Array<{ total: number }>;

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../engine/backends/local/clock.js';
 import type { Lease, PartitionVersion } from '../../engine/core/types.js';
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import { DAY, harness, latch } from './harness.js';
 
 const T0 = Date.parse('2025-01-02T06:00:00Z');
@@ -14,8 +14,8 @@ function totalsHoldingFirstRun() {
   const gate = latch();
   let calls = 0;
   const processors = {
-    load_events: defineProcessor('load_events', { run: () => undefined }),
-    totals: defineProcessor('totals', {
+    load_events: defineUntypedProcessor('load_events', { run: () => undefined }),
+    totals: defineUntypedProcessor('totals', {
       async run(ctx) {
         const mine = ++calls;
         const rows = (await ctx.read('raw.events')) as Event[];
@@ -26,7 +26,7 @@ function totalsHoldingFirstRun() {
         ctx.write(rows.map((r) => ({ item: r.item, total: r.value * 10 })));
       },
     }),
-    summary: defineProcessor('summary', { run: (ctx) => ctx.write([{ items: 1, grand_total: 0 }]) }),
+    summary: defineUntypedProcessor('summary', { run: (ctx) => ctx.write([{ items: 1, grand_total: 0 }]) }),
   };
   return { gate, processors, calls: () => calls };
 }
@@ -35,7 +35,7 @@ describe('lease takeover', () => {
   it('a lease left by a dead runner is taken over, saying so', async () => {
     const clock = new ManualClock(T0);
     const { processors } = totalsHoldingFirstRun();
-    processors.totals = defineProcessor('totals', { run: (ctx) => ctx.write([{ item: 'a', total: 10 }]) });
+    processors.totals = defineUntypedProcessor('totals', { run: (ctx) => ctx.write([{ item: 'a', total: 10 }]) });
     const h = await harness(processors, { clock });
     try {
       const dead: Lease = { processor: 'totals', partition: DAY, token: 'dead-runner', claimedAt: T0 - 3_600_000, expiresAt: T0 - 1, attempt: 1, rerunRequested: false };

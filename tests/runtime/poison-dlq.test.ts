@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCascade } from '../../engine/runtime/cascade.js';
 import { replayDeadLetters } from '../../engine/runtime/dlq.js';
-import { defineProcessor, NonRetryableError, SourceUnavailableError } from '../../engine/runtime/processor.js';
+import { defineUntypedProcessor, NonRetryableError, SourceUnavailableError } from '../../engine/runtime/processor.js';
 import type { AttemptState } from '../../engine/core/types.js';
 import type { DefinedProcessor } from '../../engine/runtime/processor.js';
 import { DAY, harness, tinySpec } from './harness.js';
@@ -23,8 +23,8 @@ class QuotaExceeded extends Error {
 function withTotals(fail: () => Error | undefined) {
   const calls = { totals: 0, summary: 0 };
   const processors: Record<string, DefinedProcessor> = {
-    load_events: defineProcessor('load_events', { run: (ctx) => ctx.write([{ item: 'a', value: 1 }, { item: 'b', value: 2 }]) }),
-    totals: defineProcessor('totals', {
+    load_events: defineUntypedProcessor('load_events', { run: (ctx) => ctx.write([{ item: 'a', value: 1 }, { item: 'b', value: 2 }]) }),
+    totals: defineUntypedProcessor('totals', {
       async run(ctx) {
         calls.totals++;
         const err = fail();
@@ -33,7 +33,7 @@ function withTotals(fail: () => Error | undefined) {
         ctx.write(rows.map((r) => ({ item: r.item, total: r.value * 10 })));
       },
     }),
-    summary: defineProcessor('summary', {
+    summary: defineUntypedProcessor('summary', {
       run: (ctx) => {
         calls.summary++;
         ctx.write([{ items: 2, grand_total: 30 }]);

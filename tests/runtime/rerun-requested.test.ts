@@ -2,7 +2,7 @@
 // `rerun_requested`; when the holder finishes it re-evaluates and runs once more if the inputs changed.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineUntypedProcessor as defineProcessor, SourceFormatError } from '../../engine/runtime/processor.js';
+import { defineUntypedProcessor as defineUntypedProcessor, SourceFormatError } from '../../engine/runtime/processor.js';
 import type { Lease } from '../../engine/core/types.js';
 import { DAY, harness, latch } from './harness.js';
 
@@ -13,8 +13,8 @@ function heldTotals(opts: { failFirst?: boolean } = {}) {
   const gate = latch();
   const runs: Array<{ scope: string; read: Event[] }> = [];
   const processors = {
-    load_events: defineProcessor('load_events', { run: () => undefined }),
-    totals: defineProcessor('totals', {
+    load_events: defineUntypedProcessor('load_events', { run: () => undefined }),
+    totals: defineUntypedProcessor('totals', {
       async run(ctx) {
         const read = (await ctx.read('raw.events', { scope: ctx.scope })) as Event[];
         runs.push({ scope: ctx.scope ? `${ctx.scope.kind}:${ctx.scope.ids.join(',')}` : 'all', read });
@@ -26,7 +26,7 @@ function heldTotals(opts: { failFirst?: boolean } = {}) {
         ctx.write(read.map((r) => ({ item: r.item, total: r.value * 10 })));
       },
     }),
-    summary: defineProcessor('summary', { run: (ctx) => ctx.write([{ items: 0, grand_total: 0 }]) }),
+    summary: defineUntypedProcessor('summary', { run: (ctx) => ctx.write([{ items: 0, grand_total: 0 }]) }),
   };
   return { gate, runs, processors };
 }
@@ -87,7 +87,7 @@ describe('rerun requested', () => {
     const gate = latch();
     let scrapes = 0;
     const h = await harness({
-      load_events: defineProcessor('load_events', {
+      load_events: defineUntypedProcessor('load_events', {
         async run(ctx) {
           scrapes++;
           gate.arrive();
@@ -95,8 +95,8 @@ describe('rerun requested', () => {
           ctx.write([{ item: 'a', value: 1 }]);
         },
       }),
-      totals: defineProcessor('totals', { run: (ctx) => ctx.write([{ item: 'a', total: 10 }]) }),
-      summary: defineProcessor('summary', { run: (ctx) => ctx.write([{ items: 1, grand_total: 10 }]) }),
+      totals: defineUntypedProcessor('totals', { run: (ctx) => ctx.write([{ item: 'a', total: 10 }]) }),
+      summary: defineUntypedProcessor('summary', { run: (ctx) => ctx.write([{ items: 1, grand_total: 10 }]) }),
     });
     try {
       const request = h.engine.request('load_events', DAY);

@@ -5,16 +5,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCascade } from '../../engine/runtime/cascade.js';
-import { defineProcessor, SourceUnavailableError, type DefinedProcessor, type ProcessorContext } from '../../engine/runtime/processor.js';
+import { defineUntypedProcessor, SourceUnavailableError, type DefinedProcessor, type ProcessorContext } from '../../engine/runtime/processor.js';
 import type { AttemptState } from '../../engine/core/types.js';
 import { DAY, harness, tinySpec } from './harness.js';
 
 /** The tiny pipeline with `totals` replaced. */
 function withTotals(run: (ctx: ProcessorContext) => Promise<void> | void): Record<string, DefinedProcessor> {
   return {
-    load_events: defineProcessor('load_events', { run: (ctx) => ctx.write([{ item: 'a', value: 1 }, { item: 'b', value: 2 }]) }),
-    totals: defineProcessor('totals', { run }),
-    summary: defineProcessor('summary', { run: (ctx) => ctx.write([{ items: 2, grand_total: 30 }]) }),
+    load_events: defineUntypedProcessor('load_events', { run: (ctx) => ctx.write([{ item: 'a', value: 1 }, { item: 'b', value: 2 }]) }),
+    totals: defineUntypedProcessor('totals', { run }),
+    summary: defineUntypedProcessor('summary', { run: (ctx) => ctx.write([{ items: 2, grand_total: 30 }]) }),
   };
 }
 
@@ -77,7 +77,7 @@ describe('retries', () => {
   });
 
   it('an undeclared column fails the run naming row, column and value, and no partial rows become visible', async () => {
-    const h = await harness(withTotals((ctx) => ctx.write([{ item: 'a', total: 10 }, { item: 'b', total: 20, colour: 'red' } as never])));
+    const h = await harness(withTotals((ctx) => ctx.write([{ item: 'a', total: 10 }, { item: 'b', total: 20, colour: 'red' }])));
     try {
       await runCascade(h, { dates: [DAY] });
 
@@ -94,7 +94,7 @@ describe('retries', () => {
   });
 
   it('reading an undeclared table fails naming the spec line to change', async () => {
-    const h = await harness(withTotals(async (ctx) => void (await ctx.read('mart.summary' as never))));
+    const h = await harness(withTotals(async (ctx) => void (await ctx.read('mart.summary'))));
     try {
       await runCascade(h, { dates: [DAY] });
 
@@ -112,7 +112,7 @@ describe('retries', () => {
   });
 
   it('writing outside its table fails', async () => {
-    const h = await harness(withTotals(async (ctx) => ctx.putDocument('documents/elsewhere' as never, 'x/1', { a: 1 })));
+    const h = await harness(withTotals(async (ctx) => ctx.putDocument('documents/elsewhere', 'x/1', { a: 1 })));
     try {
       await runCascade(h, { dates: [DAY] });
 
@@ -125,7 +125,7 @@ describe('retries', () => {
   });
 
   it('writing rows of another partition fails', async () => {
-    const h = await harness(withTotals((ctx) => ctx.write([{ day: '2024-12-31', item: 'a', total: 10 } as never])));
+    const h = await harness(withTotals((ctx) => ctx.write([{ day: '2024-12-31', item: 'a', total: 10 }])));
     try {
       await runCascade(h, { dates: [DAY] });
 

@@ -1,15 +1,23 @@
-// The Firestore state store against the real Firestore emulator: CRUD, id escaping, queries,
-// transaction semantics (buffering, rollback, read-your-own-writes, contention) and op counts.
+// The Firestore stores against the real Firestore emulator (one emulator for the file): the state
+// store's CRUD, id escaping, queries, transaction semantics (buffering, rollback, read-your-own-
+// writes, contention) and op counts; the document store's path mapping.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Firestore } from '@google-cloud/firestore';
 import { FirestoreStateStore } from '../../engine/backends/gcp/firestore-state.js';
+import { documentLocation, FirestoreDocumentStore } from '../../engine/backends/gcp/firestore-documents.js';
 import { decodeId, encodeId, fromFirestore, toFirestore } from '../../engine/backends/gcp/firestore-encoding.js';
 import { indexFor, REQUIRED_INDEXES } from '../../engine/backends/gcp/firestore-query.js';
 import { firestoreTestOptions, resetFirestore, startFirestoreEmulator } from '../harness/firestore-emulator.js';
 import type { RunningEmulator } from '../harness/emulator-process.js';
+import { MemoryBus, MemoryDocumentStore, MemoryObjectStore, MemoryWarehouse } from '../../engine/backends/memory/index.js';
+import { systemClock } from '../../engine/backends/local/clock.js';
+import { Engine } from '../../engine/runtime/engine.js';
+import { ModuleExecutor } from '../../engine/runtime/executor.js';
+import { defineUntypedProcessor as defineProcessor } from '../../engine/runtime/processor.js';
+import { gcpPlan, table } from './fixtures.js';
 
-const PROJECT = 'test-firestore-state';
+const PROJECT = 'test-firestore-stores';
 
 interface Version {
   asset: string;
@@ -38,16 +46,24 @@ describe('Firestore ids and values (no emulator)', () => {
     assert.deepEqual(fromFirestore(stored), { b: [[1, 2], [3]], c: { '': 1, __x__: 2, '~t': 3, 'p.q': 4 }, d: [{ e: [[5]] }], n: null });
   });
 
+  it('maps document paths of any depth to a collection per parent path', () => {
+    assert.deepEqual(documentLocation('predictions/daily/2025-11-15'), { collection: 'pipeline_docs_predictions%2Fdaily', id: '2025-11-15' });
+    assert.deepEqual(documentLocation('predictions/2025-11-15'), { collection: 'pipeline_docs_predictions', id: '2025-11-15' });
+    assert.deepEqual(documentLocation('status', 'x_'), { collection: 'x_docs_', id: 'status' });
+    assert.throws(() => documentLocation('a//b'), /empty segment/);
+  });
+
   it('lists the composite indexes the engine needs', () => {
     assert.deepEqual(indexFor('versions', { eq: { asset: 'a' }, range: { field: 'partition', gte: '2025-01-01' } }), REQUIRED_INDEXES[0]);
     assert.equal(indexFor('outbox', { eq: { kind: 'outbox' } }), undefined);
   });
 });
 
-describe('FirestoreStateStore on the emulator', firestoreTestOptions(), () => {
+describe('Firestore stores on the emulator', firestoreTestOptions(), () => {
   let emu: RunningEmulator;
   let firestore: Firestore;
   let state: FirestoreStateStore;
+  let docs: FirestoreDocumentStore;
 
   before(async () => {
     process.env.METADATA_SERVER_DETECTION = 'none';
@@ -55,6 +71,7 @@ describe('FirestoreStateStore on the emulator', firestoreTestOptions(), () => {
     process.env.FIRESTORE_EMULATOR_HOST = emu.host;
     firestore = new Firestore({ projectId: PROJECT });
     state = new FirestoreStateStore({ firestore, maxAttempts: 50 });
+    docs = new FirestoreDocumentStore({ firestore });
   });
   after(async () => {
     await state?.close();
@@ -164,5 +181,53 @@ describe('FirestoreStateStore on the emulator', firestoreTestOptions(), () => {
       { reads: d.reads - before.reads, writes: d.writes - before.writes, queries: d.queries - before.queries, transactions: d.transactions - before.transactions, commits: d.commits - before.commits },
       { reads: 4, writes: 2, queries: 1, transactions: 1, commits: 1 },
     );
+  });
+
+  it('documents: puts, gets and lists at odd and even depths, reversibly', async () => {
+    const doc = { game_date: '2025-11-15', games: [{ id: 'g1', lines: [[1, 2]] }], note: undefined };
+    await docs.put('predictions/daily/2025-11-15', doc);
+    await docs.put('predictions/daily/2025-11-16', { n: 2 });
+    await docs.put('predictions/2025-11-15', { flat: true });
+    await docs.put('players/a/b', { slash: 'no' });
+    assert.deepEqual(await docs.get('predictions/daily/2025-11-15'), { game_date: '2025-11-15', games: [{ id: 'g1', lines: [[1, 2]] }] });
+    assert.equal(await docs.get('predictions/daily/2025-11-17'), undefined);
+    assert.deepEqual(await docs.list('predictions/daily'), ['predictions/daily/2025-11-15', 'predictions/daily/2025-11-16']);
+    assert.deepEqual(await docs.list('predictions'), ['predictions/2025-11-15']);
+    assert.deepEqual(await docs.list('players/a'), ['players/a/b']);
+    assert.deepEqual(await docs.list('nothing/here'), []);
+    const raw = await firestore.collection('pipeline_docs_predictions%2Fdaily').doc('2025-11-15').get();
+    assert.equal(raw.data()?.game_date, '2025-11-15', 'readers find the document where the header says');
+    await docs.put('predictions/daily/2025-11-15', { replaced: true });
+    assert.deepEqual(await docs.get('predictions/daily/2025-11-15'), { replaced: true });
+  });
+
+  it('runs an engine cascade on the Firestore state store (and counts its operations per run)', async (t) => {
+    const plan = gcpPlan();
+    const bus = new MemoryBus();
+    const warehouse = new MemoryWarehouse();
+    const backends = { kind: 'local' as const, bus, state, warehouse, objects: new MemoryObjectStore(), documents: new MemoryDocumentStore(), clock: systemClock, async close() {} };
+    const processors = {
+      load_box: defineProcessor('load_box', { run: (ctx) => ctx.write([{ player_lookup: 'lebron', team_abbr: 'LAL', points: 25 }, { player_lookup: 'tatum', team_abbr: 'BOS', points: 30 }]) }),
+      summarize: defineProcessor('summarize', {
+        async run(ctx) {
+          ctx.write([{ players: (await ctx.read('nba_raw.boxscores')).length }]);
+        },
+      }),
+    };
+    const engine = new Engine({ plan, backends, executor: new ModuleExecutor({}, processors) });
+    engine.attach(bus);
+    const before = state.ops();
+    await engine.handleEvent(engine.request('load_box', '2025-11-15'));
+    await bus.idle();
+    const ops = state.ops();
+    const per = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v - before[k as keyof typeof before]]));
+    t.diagnostic(`Firestore operations for 2 runs: ${JSON.stringify(per)}`);
+    assert.equal((await state.get<Version>('versions', 'nba_analytics.summary|2025-11-15'))?.version, 1);
+    assert.equal((await state.get<Version>('versions', 'nba_raw.boxscores|2025-11-15'))?.version, 1);
+    assert.equal((await state.query('outbox', { eq: { kind: 'outbox' } })).length, 0, 'every outbox entry dispatched');
+    assert.deepEqual((await warehouse.read(table(plan, 'nba_analytics.summary'), { partitions: ['2025-11-15'] }))[0], { game_date: '2025-11-15', players: 2 });
+    assert.equal(per.commits, per.transactions, 'every transaction committed');
+    assert.ok(per.transactions! <= 8, `a few transactions per run, not one per record (${per.transactions})`);
+    await engine.log.flush();
   });
 });
