@@ -368,6 +368,7 @@ describe('BigQueryWarehouse retries', () => {
     fake.failNext('jobs.query', 5, { status: 503 });
     await assert.rejects(wh.read(table(plan, 'nba_raw.boxscores'), { partitions: [DAY] }), /jobs\.query: gave up after 5 attempts/);
     assert.equal(fake.of('jobs.query').length, 5);
+    assert.equal(new Set(fake.of('jobs.query').map((r) => r.body.requestId)).size, 5, 'a read is re-run under a fresh requestId');
     assert.equal(sleeps.length, 4);
     fake.reset();
     fake.failNext('jobs.query', 1, { status: 403, reason: 'accessDenied' });

@@ -4,7 +4,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 
 export interface RunningEmulator {
   /** `127.0.0.1:PORT`, the value of FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST. */
@@ -128,13 +127,4 @@ export async function startEmulatorProcess(opts: {
     throw err;
   }
   return { host, pid, stop };
-}
-
-/** A file under the SDK root, or an error naming what is missing. */
-export function sdkFile(...parts: string[]): string {
-  const root = sdkRoot();
-  if (!root) throw new Error('gcloud SDK not found');
-  const file = join(root, ...parts);
-  if (!existsSync(file)) throw new Error(`emulator launcher not found at ${file} (install the gcloud emulator components)`);
-  return file;
 }

@@ -1,17 +1,23 @@
 // The Firestore emulator for tests: `startFirestoreEmulator()` runs the SDK's own launcher
-// (platform/cloud-firestore-emulator, ~1.5 s to ready, no gcloud python wrapper) on a free port and
-// returns its host; `resetFirestore(host, project)` deletes every document of a project between tests.
-import { emulatorTestOptions, freePort, gcloudAvailable, sdkFile, startEmulatorProcess, type RunningEmulator } from './emulator-process.js';
+// (platform/cloud-firestore-emulator: a java process, ~1.5 s to ready, no gcloud python wrapper) on a
+// free 127.0.0.1 port, falling back to `gcloud emulators firestore start`, and returns {host, stop()};
+// `resetFirestore(host, project)` deletes every document of a project between tests.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { emulatorTestOptions, freePort, gcloudAvailable, sdkRoot, startEmulatorProcess, type RunningEmulator } from './emulator-process.js';
 
-export { gcloudAvailable };
+export { gcloudAvailable, type RunningEmulator };
 
 /** `{ skip }` for describe() when gcloud is missing locally; throws under CI=true. */
 export const firestoreTestOptions = () => emulatorTestOptions('Firestore');
 
 export async function startFirestoreEmulator(): Promise<RunningEmulator> {
-  const launcher = sdkFile('platform', 'cloud-firestore-emulator', 'cloud_firestore_emulator');
+  const root = sdkRoot();
+  if (!root) throw new Error('gcloud SDK not found: the Firestore emulator needs the gcloud CLI with Java');
   const port = await freePort();
-  return startEmulatorProcess({ command: launcher, args: ['start', '--host=127.0.0.1', `--port=${port}`], port });
+  const launcher = join(root, 'platform', 'cloud-firestore-emulator', 'cloud_firestore_emulator');
+  if (existsSync(launcher)) return startEmulatorProcess({ command: launcher, args: ['start', '--host=127.0.0.1', `--port=${port}`], port });
+  return startEmulatorProcess({ command: 'gcloud', args: ['emulators', 'firestore', 'start', `--host-port=127.0.0.1:${port}`, '--quiet'], port });
 }
 
 /** Delete all documents of `projectId` in the emulator (the emulator's own reset endpoint). */

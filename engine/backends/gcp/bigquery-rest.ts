@@ -122,7 +122,7 @@ export class BigQueryRest {
   /** A read-only query: all result pages. */
   async select(sql: string, params: Params): Promise<QueryResult> {
     this.counts.queries++;
-    const first = await this.call<Record<string, unknown>>('jobs.query', {
+    const first = await this.call<Record<string, unknown>>('jobs.query', () => ({
       method: 'POST',
       uri: '/queries',
       json: {
@@ -135,7 +135,7 @@ export class BigQueryRest {
         formatOptions: { useInt64Timestamp: true },
         ...(this.location ? { location: this.location } : {}),
       },
-    });
+    }));
     let page = first;
     const jobId = (first.jobReference as { jobId?: string } | undefined)?.jobId;
     const results = (qs: Record<string, unknown>) =>

@@ -3,12 +3,15 @@
 // writes). Same semantics as the local store (backends/local/state-filter.ts): equality is typed
 // (5 ≠ '5'), ranges are inclusive and typed (a string range matches string values only — Firestore
 // orders by type first, so `>=`/`<=` never cross types either), results are ordered by the range
-// field when given, then by id.
+// field when given, then by id. (Firestore breaks ties by the escaped document id; results are
+// re-sorted by the port's id. The two orders differ only for ids that differ at a `/` or `%`, and
+// then only in which tied documents a `limit` keeps.)
 //
 // Indexes. Equality-only filters are served by Firestore's automatic single-field indexes (merged
 // when there are several). Equality plus a range (ordered by the range field) needs a composite
-// index per collection and field list: REQUIRED_INDEXES lists the ones the engine issues, for codegen
-// to emit as `google_firestore_index` resources. The emulator needs none.
+// index per collection and field list: REQUIRED_INDEXES lists the ones the engine issues, and
+// INDEX_EXEMPTIONS the large never-queried fields to keep out of automatic indexing, for codegen to
+// emit as `google_firestore_index` / `google_firestore_field` resources. The emulator needs none.
 import { FieldPath, type Query } from '@google-cloud/firestore';
 import type { Collection, Filter } from '../../ports.js';
 import { encodeKey } from './firestore-encoding.js';
@@ -27,6 +30,20 @@ export interface FirestoreIndex {
  */
 export const REQUIRED_INDEXES: readonly FirestoreIndex[] = [
   { collection: 'versions', fields: [{ field: 'asset', order: 'ASCENDING' }, { field: 'partition', order: 'ASCENDING' }] },
+];
+
+/**
+ * Fields never filtered on that can grow large (maps of entity hashes, whole messages): exempt them
+ * from Firestore's automatic single-field indexing, which would otherwise write one index entry per
+ * nested value (write cost, and the 40,000-entries-per-document limit on a big partition's hashes).
+ */
+export const INDEX_EXEMPTIONS: ReadonlyArray<{ collection: Collection; field: string }> = [
+  { collection: 'entity_hashes', field: 'groups' },
+  { collection: 'outbox', field: 'message' },
+  { collection: 'versions', field: 'changedEntities' },
+  { collection: 'stage_epochs', field: 'changed' },
+  { collection: 'gate_fires', field: 'vector' },
+  { collection: 'leases', field: 'rerun' },
 ];
 
 /** The composite index a filter needs, or undefined when single-field indexes serve it. */

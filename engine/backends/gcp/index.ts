@@ -27,7 +27,7 @@ export { BigQueryWarehouse, type BigQueryWarehouseOptions } from './bigquery-war
 export type { BigQueryCalls } from './bigquery-rest.js';
 export { FirestoreDocumentStore, documentLocation } from './firestore-documents.js';
 export { FirestoreStateStore, type FirestoreOps, type FirestoreStateOptions } from './firestore-state.js';
-export { REQUIRED_INDEXES, indexFor, type FirestoreIndex } from './firestore-query.js';
+export { INDEX_EXEMPTIONS, REQUIRED_INDEXES, indexFor, type FirestoreIndex } from './firestore-query.js';
 export { encodeId, decodeId } from './firestore-encoding.js';
 export { GcsObjectStore, type GcsObjectOptions } from './gcs-objects.js';
 export { PubSubBus, type PubSubBusOptions } from './pubsub-bus.js';
