@@ -14,8 +14,9 @@ export class LogBuffer {
   append(e: LogEntry): void {
     this.buf.push(e);
     for (const l of this.listeners) l(e);
-    if (this.buf.length >= (this.opts.maxBatch ?? 500)) void this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.delayMs ?? 250);
+    // Background flushes keep a failed batch for the next flush; only an explicit flush reports it.
+    if (this.buf.length >= (this.opts.maxBatch ?? 500)) void this.flush().catch(() => undefined);
+    else if (!this.timer) this.timer = setTimeout(() => void this.flush().catch(() => undefined), this.opts.delayMs ?? 250);
   }
 
   async flush(): Promise<void> {
@@ -23,9 +24,18 @@ export class LogBuffer {
     this.timer = undefined;
     const batch = this.buf;
     this.buf = [];
-    this.flushing = this.flushing.then(async () => {
-      if (batch.length) await this.warehouse.appendLog(batch);
+    // Chained so batches are appended in order; a failed batch goes back to the front of the buffer
+    // (nothing is lost) and does not poison the chain for later flushes.
+    const write = this.flushing.catch(() => undefined).then(async () => {
+      if (!batch.length) return;
+      try {
+        await this.warehouse.appendLog(batch);
+      } catch (err) {
+        this.buf.unshift(...batch);
+        throw err;
+      }
     });
-    await this.flushing;
+    this.flushing = write;
+    await write;
   }
 }

@@ -12,14 +12,12 @@ export function possessions(t: { fga: number; oreb: number; tov: number; fta: nu
 
 /** Possessions per 48 minutes, given the team's minutes (240 in regulation, +25 per overtime). */
 export function pace(poss: number, teamMinutes: number): number | null {
-  const r = ratio(poss * 48, teamMinutes / 5);
-  return r;
+  return ratio(poss * 48, teamMinutes / 5);
 }
 
 /** Points per 100 possessions (offensive rating of the scorer, defensive rating of the defender). */
 export function rating(points: number, poss: number): number | null {
-  const r = ratio(100 * points, poss);
-  return r;
+  return ratio(100 * points, poss);
 }
 
 /**

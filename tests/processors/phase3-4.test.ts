@@ -364,7 +364,7 @@ describe('composite scores (pure)', () => {
   test('fatigue: rested is 100; back-to-backs, dense weeks and heavy minutes lower it, never below 0', () => {
     assert.equal(fatigueScore({ daysRest: 3, backToBack: false, gamesLast7: 2, minutesLast7: 60, minutesLast3Avg: 30 }), 100);
     assert.equal(fatigueScore({ daysRest: 1, backToBack: true, gamesLast7: 3, minutesLast7: 100, minutesLast3Avg: 34 }), 80);
-    assert.equal(fatigueScore({ daysRest: 1, backToBack: true, gamesLast7: 5, minutesLast7: 200, minutesLast3Avg: 44 }), round(100 - 20 - 16 - 28.5 - 16));
+    assert.equal(fatigueScore({ daysRest: 1, backToBack: true, gamesLast7: 5, minutesLast7: 200, minutesLast3Avg: 44 }), round2(100 - 20 - 16 - 28.5 - 16));
     assert.equal(fatigueScore({ daysRest: 1, backToBack: true, gamesLast7: 9, minutesLast7: 500, minutesLast3Avg: 48 }), 0);
     assert.equal(fatigueScore({ daysRest: null, backToBack: false, gamesLast7: 0, minutesLast7: 0, minutesLast3Avg: 0 }), 100);
   });
@@ -388,6 +388,6 @@ describe('composite scores (pure)', () => {
   });
 });
 
-function round(x: number) {
+function round2(x: number) {
   return Math.round(x * 100) / 100;
 }

@@ -50,6 +50,29 @@ describe('log batching and state-only decisions', () => {
     }
   });
 
+  it('a failed log write loses nothing: the next flush writes the entries', async () => {
+    const h = await harness(blind);
+    const append = h.backends.warehouse.appendLog.bind(h.backends.warehouse);
+    let outage = true;
+    h.backends.warehouse.appendLog = async (entries) => {
+      if (outage) throw new Error('warehouse unavailable');
+      return append(entries);
+    };
+    try {
+      await requestAll(h, ['load_events']);
+      await assert.rejects(h.settle(), /warehouse unavailable/);
+
+      outage = false;
+      await h.engine.log.flush();
+
+      const stored = await h.backends.warehouse.queryLog({});
+      assert.equal(stored.length, h.entries.length, 'every entry made it, once');
+      assert.equal(stored.filter((e) => e.event === 'run:succeeded').length, 9);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
   it('dependency checks and dedup do zero warehouse reads', async () => {
     const h = await harness(blind);
     const reads = { read: 0, stats: 0 };

@@ -67,6 +67,8 @@ function transientJobFailure(err: unknown): boolean {
   return TRANSIENT_JOB_REASONS.has(err.reason) || /concurrent update|could not serialize access/i.test(err.message);
 }
 
+/** No single request may hang: a timed-out request is retried like a network error. */
+const REQUEST_TIMEOUT_MS = 5 * 60_000;
 const POLL_FIRST_MS = 250;
 const POLL_MAX_MS = 2000;
 const QUERY_TIMEOUT_MS = 10_000;
@@ -91,7 +93,7 @@ export class BigQueryRest {
       if (attempt > 1) this.counts.retries++;
       const opts = typeof reqOpts === 'function' ? reqOpts() : reqOpts;
       return new Promise<T>((resolve, reject) => {
-        this.client.request({ ...opts, projectId: this.projectId } as never, (err: Error | null, body?: unknown) => (err ? reject(err) : resolve(body as T)));
+        this.client.request({ timeout: REQUEST_TIMEOUT_MS, ...opts, projectId: this.projectId } as never, (err: Error | null, body?: unknown) => (err ? reject(err) : resolve(body as T)));
       });
     });
   }

@@ -134,7 +134,7 @@ export function stageRows(layout: BqLayout, partition: string, rows: readonly Ro
         throw new Error(`${where}: column "${column.name}" ${err instanceof BadValue && !msg.startsWith('is ') ? 'value ' : ''}${msg}`);
       }
     }
-    const key = layout.key.map((k) => `${typeof record[k]}:${String(record[k])}`).join('\u0001');
+    const key = layout.key.map((k) => String(record[k])).join('\u0001');
     byKey.delete(key); // re-insert so the surviving row keeps the position of the last occurrence
     byKey.set(key, record);
   });

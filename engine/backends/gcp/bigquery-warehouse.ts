@@ -1,21 +1,25 @@
 // The production Warehouse on BigQuery. What a write costs is the point of this module: the reference
 // system duplicated rows with retried appends and exhausted quotas with single-row DML, so a write is
-//   1. the rows checked, typed and de-duplicated by key in memory (last wins),
+//   1. the rows checked, typed and de-duplicated by key in memory (last wins) — before any request,
 //   2. a staging table `{dataset}._staging_{table}_{id}` created with a 1-hour expiration (so a
 //      crash never leaves it behind for long),
-//   3. ONE load job of the rows as newline-delimited JSON (multipart upload from memory),
+//   3. ONE load job of the rows as newline-delimited JSON (a multipart upload from memory) into the
+//      staging table — never into the target, whose per-table load quota stays untouched,
 //   4. ONE MERGE into the target by key, parameterised by partition (bigquery-sql.ts): changed rows
 //      updated, new rows inserted, and for `replace` the partition's (or scope's) missing rows
 //      deleted; inserted/updated/deleted come from the job's dmlStats,
-//   5. one COUNT of the partition (rows after the write: a cheap scan of one partition's key column),
-//   6. the staging table dropped.
-// A write with no rows skips 2–3 and 6: `upsert` changes nothing (count only), `replace` is ONE
-// DELETE of the partition (or scope). Nothing here ever issues a statement per row.
+//   5. the staging table dropped (also when the load or the MERGE failed),
+//   6. one COUNT of the partition: the rows after the write (a scan of one partition's key column).
+// HTTP requests per write: tables.insert, upload, jobs.get, jobs.insert, jobs.get, tables.delete,
+// jobs.query (more only while a job runs longer than the first poll, or on retries).
+// A write with no rows skips 2–5: `upsert` changes nothing (count only), `replace` is ONE DELETE of
+// the partition (or scope). Nothing here ever issues a statement per row.
 //
 // Reads, stats and queryLog are one query each (plus result pages); appendLog is one insertAll per
-// batch (bigquery-log.ts). `calls()` counts all of it for tests and benchmarks. Transient failures
-// (403 rateLimitExceeded, 429, 5xx, network) are retried with exponential backoff (gcp-retry.ts);
-// the BigQuery client's own retries are off so the count of attempts is ours.
+// batch of up to 500 entries (bigquery-log.ts). `calls()` counts all of it for tests and benchmarks.
+// Transient failures (403 rateLimitExceeded, 429, 5xx, network, and jobs that fail for a transient
+// reason) are retried with exponential backoff (gcp-retry.ts, bigquery-rest.ts); the client's own
+// retries are off so the count of attempts is ours. Call ensureTables(plan) before writing.
 import { randomUUID } from 'node:crypto';
 import { BigQuery } from '@google-cloud/bigquery';
 import type { LogEntry, LogQuery, PartitionStats, ReadQuery, Row, Warehouse, WriteRequest, WriteResult } from '../../ports.js';

@@ -4,7 +4,7 @@
 //
 // Transient: HTTP 429, 408 and 5xx; 403 whose reason is `rateLimitExceeded` or
 // `userRateLimitExceeded` (BigQuery's quota errors); network errors (connection reset/refused,
-// timeouts). Everything else (400 invalid, 403 accessDenied, 404, 409) fails at once.
+// request timeouts). Everything else (400 invalid, 403 accessDenied, 404, 409) fails at once.
 
 export interface RetryPolicy {
   /** Attempts in all, the first included (default 5). */
@@ -59,8 +59,9 @@ export function isRetryable(err: unknown): boolean {
     if (status === 403) return errorReasons(err).some((r) => RATE_LIMIT_REASONS.has(r));
     return false;
   }
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' && NETWORK_CODES.has(code);
+  const { code, type } = (err ?? {}) as { code?: unknown; type?: unknown };
+  // node-fetch (under the clients' transport) reports a request timeout as type 'request-timeout'.
+  return (typeof code === 'string' && NETWORK_CODES.has(code)) || type === 'request-timeout';
 }
 
 export function backoffDelay(policy: RetryPolicy, attempt: number): number {
