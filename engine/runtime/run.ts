@@ -222,8 +222,10 @@ export async function complete(engine: Engine, cand: Candidate, p: ProcessorPlan
       if (ref === p.output) rowsWritten = output.rows?.length ?? (next ? Object.keys(next).length : 0);
     }
     const prevSuccess = await tx.get<LastSuccess>('last_success', ids.lastSuccess(p.name, cand.partition));
+    // Successive scoped runs on the same inputs cover the union of their scopes.
+    const scope = prevSuccess && prevSuccess.fingerprint === decision.fingerprint && cand.scope && prevSuccess.scope ? mergeScopes(prevSuccess.scope, cand.scope) : cand.scope;
     const success: LastSuccess = {
-      processor: p.name, partition: cand.partition, fingerprint: decision.fingerprint!, scope: cand.scope, executionId, finishedAt: now,
+      processor: p.name, partition: cand.partition, fingerprint: decision.fingerprint!, scope, executionId, finishedAt: now,
       fullFingerprint: cand.scope === null ? decision.fingerprint : prevSuccess?.fullFingerprint,
     };
     tx.set('last_success', ids.lastSuccess(p.name, cand.partition), success);
