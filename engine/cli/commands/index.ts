@@ -12,4 +12,4 @@ import { validate } from './validate.js';
 
 export type Registrar = (program: Command, io: CliIO) => void;
 
-export const COMMANDS: Registrar[] = [validate, graph, plan, run, inspect, ops, infra];
+export const COMMANDS: Registrar[] = [validate, graph, plan, run, inspect, ops, serve, infra];
