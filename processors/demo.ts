@@ -15,6 +15,7 @@ import type { Plan, TablePlan } from '../engine/spec/plan.js';
 import { startSampleSource, type SampleSource } from './sample-source/index.js';
 import { historyDates, pickDemoDates } from './demo/dates.js';
 import { phaseSummary } from './demo/report.js';
+import { gameDayClock } from './demo/clock.js';
 
 const SEED = 42;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -35,10 +36,10 @@ async function main(): Promise<number> {
   try {
     source = await startSampleSource({ seed: SEED, port: 0 });
     const env = { ...process.env, SOURCE_BASE_URL: source.url };
-    local = await openLocalEngine({ plan, dir, env });
+    const dates = pickDemoDates(SEED);
+    local = await openLocalEngine({ plan, dir, env, clock: gameDayClock(dates[dates.length - 1]!) });
     out(`pipeline demo — ${plan.name} (spec ${plan.specHash}), sample source ${source.url} (seed ${SEED}), state in ${path.relative(root, dir)}`);
 
-    const dates = pickDemoDates(SEED);
     const history = historyDates(dates[0]!, 14);
     out(`\n1. Backfill ${history[0]}..${history[history.length - 1]} through analytics (history for the rolling windows)`);
     const t0 = Date.now();

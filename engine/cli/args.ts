@@ -24,6 +24,12 @@ export function parsePositiveInt(value: string, flag: string, max = 1000): numbe
   return n;
 }
 
+export function parsePort(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} ${JSON.stringify(value)} is not a port`, `${flag} N (0..65535; 0 = any free port)`);
+  return n;
+}
+
 export function parseProcessor(plan: Plan, name: string): string {
   if (plan.processors.has(name)) return name;
   const guess = didYouMean(name, plan.processors.keys());

@@ -9,7 +9,7 @@ import { roundOrNull } from '../shared/numbers.js';
 import { inScope } from '../shared/scope.js';
 import { trueShooting, usageRate, REGULATION_TEAM_MINUTES } from './formulas.js';
 import { playerLines, type PlayerLine } from './prop-lines.js';
-import type { BigDataBallPlayByPlayRow, GamebookRow, NbacPlayByPlayRow, PlayerBoxscoreRow, PropLineRow } from './raw-tables.js';
+import type { GamebookRow, PlayerBoxscoreRow } from './raw-tables.js';
 import { emptyZones, shotsByGame, zoneCounts, type ZoneCounts } from './shots.js';
 import type { PlayerGameSummaryRow, TeamOffenseRow } from './tables.js';
 
@@ -90,13 +90,13 @@ export default defineProcessor('player_game_summary', {
   async run(ctx) {
     // Team totals first: usage rate is meaningless without them (the engine holds this run until
     // team_offense_game_summary has rows for the date: it is a critical read).
-    const teamOffense = (await ctx.read('nba_analytics.team_offense_game_summary')) as unknown as TeamOffenseRow[];
-    const gamebook = (await ctx.read('nba_raw.nbac_gamebook_player_stats', { scope: ctx.scope })) as unknown as GamebookRow[];
-    const boxscores = (await ctx.read('nba_raw.nbac_player_boxscores', { scope: ctx.scope })) as unknown as PlayerBoxscoreRow[];
-    const nbac = (await ctx.read('nba_raw.nbac_play_by_play')) as unknown as NbacPlayByPlayRow[];
-    const bdb = (await ctx.read('nba_raw.bigdataball_play_by_play')) as unknown as BigDataBallPlayByPlayRow[];
-    const odds = (await ctx.read('nba_raw.odds_api_player_points_props', { scope: ctx.scope })) as unknown as PropLineRow[];
-    const bp = (await ctx.read('nba_raw.bettingpros_player_points_props', { scope: ctx.scope })) as unknown as PropLineRow[];
+    const teamOffense = await ctx.read('nba_analytics.team_offense_game_summary');
+    const gamebook = await ctx.read('nba_raw.nbac_gamebook_player_stats', { scope: ctx.scope });
+    const boxscores = await ctx.read('nba_raw.nbac_player_boxscores', { scope: ctx.scope });
+    const nbac = await ctx.read('nba_raw.nbac_play_by_play');
+    const bdb = await ctx.read('nba_raw.bigdataball_play_by_play');
+    const odds = await ctx.read('nba_raw.odds_api_player_points_props', { scope: ctx.scope });
+    const bp = await ctx.read('nba_raw.bettingpros_player_points_props', { scope: ctx.scope });
 
     const { shots, sourceOf } = shotsByGame(nbac, bdb);
     const zones = zoneCounts(shots, (s) => (s.player ? `${s.gameId}|${s.player}` : null));

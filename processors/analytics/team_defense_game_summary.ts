@@ -6,7 +6,7 @@ import { defineProcessor } from '../../engine/runtime/processor.js';
 import { n0, ratio, round, roundOrNull } from '../shared/numbers.js';
 import { inScope } from '../shared/scope.js';
 import { pace, possessions, rating } from './formulas.js';
-import type { BigDataBallPlayByPlayRow, GamebookRow, NbacPlayByPlayRow, TeamBoxscoreRow } from './raw-tables.js';
+import type { TeamBoxscoreRow } from './raw-tables.js';
 import { shotsByGame, zoneCounts, type ZoneCounts } from './shots.js';
 import type { TeamDefenseRow } from './tables.js';
 import { teamMinutes } from './team-minutes.js';
@@ -47,10 +47,10 @@ export function teamDefenseRows(box: readonly TeamBoxscoreRow[], zonesOf: (gameI
 
 export default defineProcessor('team_defense_game_summary', {
   async run(ctx) {
-    const box = (await ctx.read('nba_raw.nbac_team_boxscore')) as unknown as TeamBoxscoreRow[];
-    const gamebook = (await ctx.read('nba_raw.nbac_gamebook_player_stats')) as unknown as GamebookRow[];
-    const pbp = (await ctx.read('nba_raw.nbac_play_by_play')) as unknown as NbacPlayByPlayRow[];
-    const bdb = (await ctx.read('nba_raw.bigdataball_play_by_play')) as unknown as BigDataBallPlayByPlayRow[];
+    const box = await ctx.read('nba_raw.nbac_team_boxscore');
+    const gamebook = await ctx.read('nba_raw.nbac_gamebook_player_stats');
+    const pbp = await ctx.read('nba_raw.nbac_play_by_play');
+    const bdb = await ctx.read('nba_raw.bigdataball_play_by_play');
     const { shots } = shotsByGame(pbp, bdb);
     const zones = zoneCounts(shots, (s) => (s.team ? `${s.gameId}|${s.team}` : null));
     const rows = teamDefenseRows(box, (g, t) => zones.get(`${g}|${t}`), teamMinutes(gamebook, pbp));

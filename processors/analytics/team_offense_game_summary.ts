@@ -6,7 +6,7 @@ import { groupBy } from '../shared/group.js';
 import { n0, roundOrNull, round } from '../shared/numbers.js';
 import { inScope } from '../shared/scope.js';
 import { pace, possessions, rating } from './formulas.js';
-import type { GamebookRow, NbacPlayByPlayRow, TeamBoxscoreRow } from './raw-tables.js';
+import type { TeamBoxscoreRow } from './raw-tables.js';
 import { teamMinutes } from './team-minutes.js';
 import type { TeamOffenseRow } from './tables.js';
 
@@ -37,9 +37,9 @@ export function teamOffenseRows(box: readonly TeamBoxscoreRow[], minutesOf: (gam
 
 export default defineProcessor('team_offense_game_summary', {
   async run(ctx) {
-    const box = (await ctx.read('nba_raw.nbac_team_boxscore')) as unknown as TeamBoxscoreRow[];
-    const gamebook = (await ctx.read('nba_raw.nbac_gamebook_player_stats', { scope: ctx.scope })) as unknown as GamebookRow[];
-    const pbp = (await ctx.read('nba_raw.nbac_play_by_play')) as unknown as NbacPlayByPlayRow[];
+    const box = await ctx.read('nba_raw.nbac_team_boxscore');
+    const gamebook = await ctx.read('nba_raw.nbac_gamebook_player_stats', { scope: ctx.scope });
+    const pbp = await ctx.read('nba_raw.nbac_play_by_play');
     const rows = inScope(teamOffenseRows(box, teamMinutes(gamebook, pbp)), ctx.scope, { team: 'team_abbr', game: 'game_id' });
     ctx.log.info('team offense', { teams: rows.length, games: new Set(rows.map((r) => r.game_id)).size, gamebook: gamebook.length > 0, play_by_play: pbp.length > 0 });
     ctx.write(rows);

@@ -51,11 +51,11 @@ export function upcomingPlayerRows(inp: UpcomingPlayerInputs): UpcomingPlayerRow
 
 export default defineProcessor('upcoming_player_game_context', {
   async run(ctx) {
-    const schedule = (await ctx.read('nba_raw.nbac_schedule')) as unknown as ScheduleRow[];
-    const gamebook = (await ctx.read('nba_raw.nbac_gamebook_player_stats', { scope: ctx.scope })) as unknown as GamebookRow[];
-    const injuries = (await ctx.read('nba_raw.nbac_injury_report', { scope: ctx.scope })) as unknown as InjuryReportRow[];
-    const odds = (await ctx.read('nba_raw.odds_api_player_points_props', { scope: ctx.scope })) as unknown as PropLineRow[];
-    const bettingPros = (await ctx.read('nba_raw.bettingpros_player_points_props', { scope: ctx.scope })) as unknown as PropLineRow[];
+    const schedule = await ctx.read('nba_raw.nbac_schedule');
+    const gamebook = await ctx.read('nba_raw.nbac_gamebook_player_stats', { scope: ctx.scope });
+    const injuries = await ctx.read('nba_raw.nbac_injury_report', { scope: ctx.scope });
+    const odds = await ctx.read('nba_raw.odds_api_player_points_props', { scope: ctx.scope });
+    const bettingPros = await ctx.read('nba_raw.bettingpros_player_points_props', { scope: ctx.scope });
     const rows = inScope(
       upcomingPlayerRows({ date: ctx.partition, schedule: schedule.filter((g) => g.game_date === ctx.partition), gamebook, injuries, odds, bettingPros }),
       ctx.scope, { player: 'player_lookup', team: 'team_abbr', game: 'game_id' },

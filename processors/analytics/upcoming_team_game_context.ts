@@ -43,10 +43,10 @@ export function upcomingTeamRows(inp: UpcomingTeamInputs): UpcomingTeamRow[] {
 
 export default defineProcessor('upcoming_team_game_context', {
   async run(ctx) {
-    const schedule = (await ctx.read('nba_raw.nbac_schedule')) as unknown as ScheduleRow[];
-    const scoreboard = (await ctx.read('nba_raw.nbac_scoreboard_v2')) as unknown as ScoreboardRow[];
-    const gamebook = (await ctx.read('nba_raw.nbac_gamebook_player_stats', { scope: ctx.scope })) as unknown as GamebookRow[];
-    const injuries = (await ctx.read('nba_raw.nbac_injury_report', { scope: ctx.scope })) as unknown as InjuryReportRow[];
+    const schedule = await ctx.read('nba_raw.nbac_schedule');
+    const scoreboard = await ctx.read('nba_raw.nbac_scoreboard_v2');
+    const gamebook = await ctx.read('nba_raw.nbac_gamebook_player_stats', { scope: ctx.scope });
+    const injuries = await ctx.read('nba_raw.nbac_injury_report', { scope: ctx.scope });
     const on = (r: { game_date: string }) => r.game_date === ctx.partition;
     const rows = inScope(upcomingTeamRows({ date: ctx.partition, schedule: schedule.filter(on), scoreboard: scoreboard.filter(on), gamebook, injuries }), ctx.scope, { team: 'team_abbr', game: 'game_id' });
     ctx.log.info('upcoming teams', { teams: rows.length, back_to_back: rows.filter((r) => r.back_to_back).length });

@@ -2,28 +2,27 @@
 // date (the rows of upcoming_player_game_context), from the phase-4 tables of the date and the
 // player's and team's history strictly before it. See feature-vector.ts for the features.
 import { defineProcessor } from '../../engine/runtime/processor.js';
-import type { PlayerGameSummaryRow, TeamOffenseRow, UpcomingPlayerRow, UpcomingTeamRow } from '../analytics/tables.js';
 import { mean } from '../shared/numbers.js';
 import { inScope } from '../shared/scope.js';
 import { offensiveRatingOver } from './aggregates.js';
 import { FEATURE_VERSION, featureVector } from './feature-vector.js';
 import { before, historyBy, sameSeason } from './history.js';
 import { PRIORS } from './priors.js';
-import type { FeatureStoreRow, PlayerCompositeRow, PlayerDailyCacheRow, PlayerShotZoneRow, TeamDefenseZoneRow } from './tables.js';
+import type { FeatureStoreRow } from './tables.js';
 
 const byKey = <R, K extends keyof R>(rows: readonly R[], k: K) => new Map(rows.map((r) => [r[k], r] as const));
 
 export default defineProcessor('ml_feature_store_v2', {
   async run(ctx) {
     const date = ctx.partition;
-    const players = (await ctx.read('nba_analytics.upcoming_player_game_context', { scope: ctx.scope })) as unknown as UpcomingPlayerRow[];
-    const teams = (await ctx.read('nba_analytics.upcoming_team_game_context')) as unknown as UpcomingTeamRow[];
-    const cache = (await ctx.read('nba_precompute.player_daily_cache', { scope: ctx.scope })) as unknown as PlayerDailyCacheRow[];
-    const composite = (await ctx.read('nba_precompute.player_composite_factors', { scope: ctx.scope })) as unknown as PlayerCompositeRow[];
-    const zones = (await ctx.read('nba_precompute.player_shot_zone_analysis', { scope: ctx.scope })) as unknown as PlayerShotZoneRow[];
-    const defense = (await ctx.read('nba_precompute.team_defense_zone_analysis')) as unknown as TeamDefenseZoneRow[];
-    const teamGames = (await ctx.read('nba_analytics.team_offense_game_summary')) as unknown as TeamOffenseRow[];
-    const games = (await ctx.read('nba_analytics.player_game_summary', { scope: ctx.scope })) as unknown as PlayerGameSummaryRow[];
+    const players = await ctx.read('nba_analytics.upcoming_player_game_context', { scope: ctx.scope });
+    const teams = await ctx.read('nba_analytics.upcoming_team_game_context');
+    const cache = await ctx.read('nba_precompute.player_daily_cache', { scope: ctx.scope });
+    const composite = await ctx.read('nba_precompute.player_composite_factors', { scope: ctx.scope });
+    const zones = await ctx.read('nba_precompute.player_shot_zone_analysis', { scope: ctx.scope });
+    const defense = await ctx.read('nba_precompute.team_defense_zone_analysis');
+    const teamGames = await ctx.read('nba_analytics.team_offense_game_summary');
+    const games = await ctx.read('nba_analytics.player_game_summary', { scope: ctx.scope });
 
     const teamHistory = before(teamGames, date);
     const league = {

@@ -60,11 +60,11 @@ export function compositeRow(inp: CompositeInputs, p: UpcomingPlayerRow): Player
 export default defineProcessor('player_composite_factors', {
   async run(ctx) {
     const date = ctx.partition;
-    const players = (await ctx.read('nba_analytics.upcoming_player_game_context', { scope: ctx.scope })) as unknown as UpcomingPlayerRow[];
-    const shotZones = (await ctx.read('nba_precompute.player_shot_zone_analysis', { scope: ctx.scope })) as unknown as PlayerShotZoneRow[];
-    const defenseZones = (await ctx.read('nba_precompute.team_defense_zone_analysis')) as unknown as TeamDefenseZoneRow[];
-    const games = (await ctx.read('nba_analytics.player_game_summary', { scope: ctx.scope })) as unknown as PlayerGameSummaryRow[];
-    const teamGames = (await ctx.read('nba_analytics.team_offense_game_summary')) as unknown as TeamOffenseRow[];
+    const players = await ctx.read('nba_analytics.upcoming_player_game_context', { scope: ctx.scope });
+    const shotZones = await ctx.read('nba_precompute.player_shot_zone_analysis', { scope: ctx.scope });
+    const defenseZones = await ctx.read('nba_precompute.team_defense_zone_analysis');
+    const games = await ctx.read('nba_analytics.player_game_summary', { scope: ctx.scope });
+    const teamGames = await ctx.read('nba_analytics.team_offense_game_summary');
     const leaguePaces = before(teamGames, date).map((g) => g.pace).filter((x): x is number => x !== null);
     const inp: CompositeInputs = {
       date,

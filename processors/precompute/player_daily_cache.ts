@@ -39,9 +39,9 @@ export function dailyCacheRow(date: string, ctx: UpcomingPlayerRow, history: rea
 
 export default defineProcessor('player_daily_cache', {
   async run(ctx) {
-    const players = (await ctx.read('nba_analytics.upcoming_player_game_context', { scope: ctx.scope })) as unknown as UpcomingPlayerRow[];
-    const games = (await ctx.read('nba_analytics.player_game_summary', { scope: ctx.scope })) as unknown as PlayerGameSummaryRow[];
-    const teamGames = (await ctx.read('nba_analytics.team_offense_game_summary')) as unknown as TeamOffenseRow[];
+    const players = await ctx.read('nba_analytics.upcoming_player_game_context', { scope: ctx.scope });
+    const games = await ctx.read('nba_analytics.player_game_summary', { scope: ctx.scope });
+    const teamGames = await ctx.read('nba_analytics.team_offense_game_summary');
     const byPlayer = historyBy(games, ctx.partition, (g) => g.player_lookup);
     const byTeam = historyBy(teamGames, ctx.partition, (g) => g.team_abbr);
     const rows = inScope(

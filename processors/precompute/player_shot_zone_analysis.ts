@@ -3,7 +3,7 @@
 // share of his points from free throws. Games without a zone split (no play-by-play) are left out of
 // the zone figures. No history: nulls and games_in_sample 0 (the feature store imputes).
 import { defineProcessor } from '../../engine/runtime/processor.js';
-import type { PlayerGameSummaryRow, UpcomingPlayerRow } from '../analytics/tables.js';
+import type { PlayerGameSummaryRow } from '../analytics/tables.js';
 import { n0, ratio, roundOrNull, sum } from '../shared/numbers.js';
 import { inScope } from '../shared/scope.js';
 import { historyBy } from './history.js';
@@ -34,8 +34,8 @@ export function shotZoneRow(date: string, player: string, history: readonly Play
 
 export default defineProcessor('player_shot_zone_analysis', {
   async run(ctx) {
-    const players = (await ctx.read('nba_analytics.upcoming_player_game_context', { scope: ctx.scope })) as unknown as UpcomingPlayerRow[];
-    const window = (await ctx.read('nba_analytics.player_game_summary', { scope: ctx.scope })) as unknown as PlayerGameSummaryRow[];
+    const players = await ctx.read('nba_analytics.upcoming_player_game_context', { scope: ctx.scope });
+    const window = await ctx.read('nba_analytics.player_game_summary', { scope: ctx.scope });
     const byPlayer = historyBy(window, ctx.partition, (g) => g.player_lookup);
     const rows = inScope(players.map((p) => shotZoneRow(ctx.partition, p.player_lookup, byPlayer.get(p.player_lookup) ?? [])), ctx.scope, { player: 'player_lookup' });
     ctx.log.info('player shot zones', { players: rows.length, without_history: rows.filter((r) => r.games_in_sample === 0).length });

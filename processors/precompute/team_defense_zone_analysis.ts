@@ -57,8 +57,8 @@ export function teamDefenseZoneRows(date: string, teams: readonly UpcomingTeamRo
 
 export default defineProcessor('team_defense_zone_analysis', {
   async run(ctx) {
-    const teams = (await ctx.read('nba_analytics.upcoming_team_game_context', { scope: ctx.scope })) as unknown as UpcomingTeamRow[];
-    const window = (await ctx.read('nba_analytics.team_defense_game_summary')) as unknown as TeamDefenseRow[];
+    const teams = await ctx.read('nba_analytics.upcoming_team_game_context', { scope: ctx.scope });
+    const window = await ctx.read('nba_analytics.team_defense_game_summary');
     const rows = inScope(teamDefenseZoneRows(ctx.partition, teams, window), ctx.scope, { team: 'team_abbr' });
     ctx.log.info('team defense zones', { teams: rows.length, without_history: rows.filter((r) => n0(r.games_in_sample) === 0).length, window_games: window.length });
     ctx.write(rows);

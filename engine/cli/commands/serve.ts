@@ -2,7 +2,7 @@
 // in-process cron, periodic reconciler); gcp in production. SIGTERM: stop taking work, finish
 // in-flight runs within the bound, exit 0.
 import { startService } from '../../service/start.js';
-import { parseChoice, parsePositiveInt } from '../args.js';
+import { parseChoice, parsePort, parsePositiveInt } from '../args.js';
 import { stateDir } from '../local-engine.js';
 import { requirePlan } from '../spec-file.js';
 import type { Registrar } from './index.js';
@@ -18,7 +18,7 @@ export const serve: Registrar = (program, io) => {
     .addHelpText('after', '\nExamples:\n  $ pipeline serve                     # local, port 8080\n  $ PORT=8080 pipeline serve --backend gcp')
     .action(async (opts: { backend: string; port?: string; host: string; drainMs: string }) => {
       const backend = parseChoice(opts.backend, '--backend', ['local', 'gcp'] as const);
-      const port = opts.port !== undefined ? parsePositiveInt(opts.port, '--port', 65535) : io.env.PORT ? parsePositiveInt(io.env.PORT, 'PORT', 65535) : 8080;
+      const port = opts.port !== undefined ? parsePort(opts.port, '--port') : io.env.PORT ? parsePort(io.env.PORT, 'PORT') : 8080;
       const drainMs = parsePositiveInt(opts.drainMs, '--drain-ms', 3_600_000);
       const plan = requirePlan(io, program.opts().file as string | undefined);
       const running = await startService({ plan, backend, port, host: opts.host, env: io.env, dir: backend === 'local' ? stateDir(io, plan) : undefined });
