@@ -1,9 +1,9 @@
 // Dead letters: listing and replay. A replay lifts the terminal state of the processors the message
 // routes to, then republishes the message unchanged (same correlation id) on its topic, so it goes
 // through the same dedup and gates as any delivery.
-import { normalize } from '../core/messages.js';
+import { normalize, toWire } from '../core/messages.js';
 import { route } from '../core/route.js';
-import type { AttemptState } from '../core/types.js';
+import type { AttemptState, PartitionVersion } from '../core/types.js';
 import type { DeadLetter } from '../ports.js';
 import type { Engine } from './engine.js';
 import { ids } from './keys.js';
@@ -20,8 +20,19 @@ export async function replayDeadLetters(engine: Engine, opts: { ids?: string[] }
   let replayed = 0;
   for (const d of chosen) {
     const n = normalize(engine.plan, d.topic, d.message.data, d.message.attributes, engine.now());
+    let message = d.message;
     if (n.ok) {
-      const targets = n.event.type === 'asset_updated' && n.event.version === undefined ? [] : route(engine.plan, n.event);
+      let event = n.event;
+      // An external update was recorded as a version when it first arrived: replay it as that
+      // version (republishing the report itself would be dropped as the same report, redelivered).
+      if (event.type === 'asset_updated' && event.version === undefined) {
+        const v = await engine.backends.state.get<PartitionVersion>('versions', ids.version(event.asset, event.partition));
+        if (v) {
+          event = { ...event, version: v.version, rows: v.rows, origin: 'engine' };
+          message = toWire(engine.plan, event);
+        }
+      }
+      const targets = event.type === 'asset_updated' && event.version === undefined ? [] : route(engine.plan, event);
       await engine.backends.state.transaction(async (tx) => {
         for (const c of targets) {
           const a = await tx.get<AttemptState>('attempts', ids.attempts(c.processor, c.partition));
@@ -29,7 +40,7 @@ export async function replayDeadLetters(engine: Engine, opts: { ids?: string[] }
         }
       });
     }
-    await engine.backends.bus.publish(d.topic, d.message);
+    await engine.backends.bus.publish(d.topic, message);
     await engine.backends.bus.markReplayed([d.id]);
     engine.record({ event: 'dlq:replayed', correlationId: String(d.message.data.correlation_id ?? ''), reasons: [`dead letter ${d.id} from ${d.topic} (${d.reason})`] });
     replayed++;

@@ -80,7 +80,7 @@ export async function runCandidate(engine: Engine, cand: Candidate): Promise<Can
     const decision = decide(plan, cand, snap, now);
     let attempt = 0;
     if (decision.kind === 'run') {
-      attempt = (snap.attempts && snap.attempts.fingerprint === decision.fingerprint ? snap.attempts.attempts : 0) + 1;
+      attempt = (snap.attempts && snap.attempts.fingerprint === decision.fingerprint && !snap.attempts.terminal ? snap.attempts.attempts : 0) + 1;
       const lease: Lease = { processor: p.name, partition: cand.partition, token: executionId, claimedAt: now, expiresAt: now + p.leaseMs, attempt, rerunRequested: false };
       tx.set('leases', ids.lease(p.name, cand.partition), lease);
       const run: RunRecord = {
@@ -128,7 +128,8 @@ async function execute(engine: Engine, cand: Candidate, p: ProcessorPlan, decisi
     void backends.state
       .transaction(async (tx) => {
         const l = await tx.get<Lease>('leases', leaseId);
-        if (!l || l.token !== executionId) return false;
+        // An expired lease is not revived: another runner may already be taking it over.
+        if (!l || l.token !== executionId || l.expiresAt <= engine.now()) return false;
         tx.set('leases', leaseId, { ...l, expiresAt: engine.now() + p.leaseMs });
         return true;
       })
@@ -239,6 +240,7 @@ export async function complete(engine: Engine, cand: Candidate, p: ProcessorPlan
     return { fenced: false as const, entries: addToOutbox(plan, tx, outgoing, now), events, rowsWritten, changed: changedAll, rerun: lease.rerunRequested };
   });
   if (result.fenced) {
+    await markFenced(engine, executionId, 'completion refused: the lease belongs to another runner');
     engine.record({ event: 'run:fenced', executionId, correlationId, processor: p.name, partition: cand.partition, phase: p.phase, reasons: ['completion refused: the lease belongs to another runner'] });
     return { kind: 'done' };
   }
@@ -259,6 +261,7 @@ export async function failRun(engine: Engine, cand: Candidate, p: ProcessorPlan,
   const now = engine.now();
   const e = err as Error;
   if (e instanceof LeaseLostError) {
+    await markFenced(engine, executionId, e.message);
     engine.record({ event: 'run:fenced', executionId, correlationId, processor: p.name, partition: cand.partition, phase: p.phase, reasons: [e.message] });
     return { kind: 'done' };
   }
@@ -294,4 +297,13 @@ export async function failRun(engine: Engine, cand: Candidate, p: ProcessorPlan,
   return retryable
     ? { kind: 'retry', reason: `${p.name}: ${e?.message ?? String(err)}`, delayMs: backoffMs(p.retry, attempt) }
     : { kind: 'terminal', reason: `${p.name} failed for good: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`, attempts: attempt };
+}
+
+/** A fenced run's record says so (it would otherwise read `running` forever in status and trace). */
+async function markFenced(engine: Engine, executionId: string, reason: string): Promise<void> {
+  const now = engine.now();
+  await engine.backends.state.transaction(async (tx) => {
+    const run = await tx.get<RunRecord>('runs', executionId);
+    if (run && run.status === 'running') tx.set('runs', executionId, { ...run, status: 'failed', finishedAt: now, error: reason, errorType: 'Fenced' });
+  });
 }

@@ -1,6 +1,8 @@
 // Grading one prediction against the box score. A player who did not play (no row in a game that
 // has actuals, played = false or no minutes) is voided as DNP; a push (actual = line) and PASS /
 // NO_LINE are never right or wrong (prediction_correct NULL).
+import type { NbaPredictionsPredictionAccuracyRow } from '../../engine/generated/index.js';
+import type { Filled, Unpartitioned } from '../shared/rows.js';
 import type { PredictionRow } from './predict.js';
 import { bool, num, round, str } from './values.js';
 
@@ -10,25 +12,8 @@ export interface Actual {
   played: boolean | null;
 }
 
-export type AccuracyRow = {
-  system_id: string;
-  player_lookup: string;
-  game_id: string | null;
-  team_abbr: string | null;
-  opponent_team_abbr: string | null;
-  predicted_points: number;
-  confidence: number | null;
-  actual_points: number | null;
-  points_line: number | null;
-  recommendation: string | null;
-  absolute_error: number | null;
-  signed_error: number | null;
-  prediction_correct: boolean | null;
-  within_3_points: boolean | null;
-  within_5_points: boolean | null;
-  is_voided: boolean;
-  void_reason: string | null;
-};
+/** A row of prediction_accuracy as grade builds it: a grade always has the prediction and whether it is voided. */
+export type AccuracyRow = Filled<Unpartitioned<NbaPredictionsPredictionAccuracyRow>, 'predicted_points' | 'is_voided'>;
 
 export function actualOf(r: Record<string, unknown>): Actual {
   return { points: num(r.points), minutes: num(r.minutes), played: bool(r.played) };

@@ -1,17 +1,10 @@
 // Accuracy totals of a set of prediction_accuracy rows: counts, win rate over OVER / UNDER
 // decisions that were right or wrong, and MAE and bias over the graded (not voided) rows.
+import type { PerformanceRow } from './system_performance.js';
 import { bool, num, round } from './values.js';
 
-export interface Totals {
-  predictions: number;
-  graded: number;
-  voided: number;
-  correct: number;
-  incorrect: number;
-  win_rate: number | null;
-  mae: number | null;
-  bias: number | null;
-}
+/** The date's own columns of a system_daily_performance row (the running ones are totals over the window). */
+export type Totals = Omit<PerformanceRow, 'system_id' | `running_${string}`>;
 
 export function totals(rows: readonly Record<string, unknown>[]): Totals {
   let graded = 0, voided = 0, correct = 0, incorrect = 0, absSum = 0, signedSum = 0;

@@ -1,6 +1,8 @@
 // One player's predictions: every base system, the shared confidence adjustments (feature
 // completeness, injury status), the ensemble over them, and the recommendation rule, as rows of
 // nba_predictions.player_prop_predictions.
+import type { NbaPredictionsPlayerPropPredictionsRow } from '../../engine/generated/index.js';
+import type { Filled, Unpartitioned } from '../shared/rows.js';
 import { decide, MIN_COMPLETENESS, predictionId } from './recommendation.js';
 import { ensemble } from './systems/ensemble.js';
 import { movingAverage } from './systems/moving_average.js';
@@ -12,24 +14,8 @@ import { clamp, round } from './values.js';
 export const BASE_SYSTEMS: readonly PredictionSystem[] = [movingAverage, zoneMatchup, similarity];
 export const SYSTEM_IDS = [...BASE_SYSTEMS.map((s) => s.id), 'ensemble'] as const;
 
-export type PredictionRow = {
-  prediction_id: string;
-  system_id: string;
-  player_lookup: string;
-  game_id: string | null;
-  team_abbr: string | null;
-  opponent_team_abbr: string | null;
-  predicted_points: number;
-  confidence: number;
-  recommendation: string;
-  current_points_line: number | null;
-  line_margin: number | null;
-  line_source: string | null;
-  is_home: boolean | null;
-  injury_status: string | null;
-  recommendation_reason: string | null;
-  factors: unknown;
-};
+/** A row of player_prop_predictions as predictPlayer builds it: every system always predicts, rates and decides. */
+export type PredictionRow = Filled<Unpartitioned<NbaPredictionsPlayerPropPredictionsRow>, 'prediction_id' | 'predicted_points' | 'confidence' | 'recommendation'>;
 
 const INJURY_PENALTY: Record<string, number> = { questionable: 5, doubtful: 20 };
 

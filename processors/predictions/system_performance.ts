@@ -1,26 +1,16 @@
 // Phase 5: per system, the partition's accuracy and the running totals over the 180-day window up
 // to and including the partition. Written for every system graded on the date.
+import type { NbaPredictionsSystemDailyPerformanceRow } from '../../engine/generated/index.js';
 import { defineProcessor } from '../../engine/runtime/processor.js';
+import type { Filled, Unpartitioned } from '../shared/rows.js';
 import { totals } from './performance.js';
 import { byText, str } from './values.js';
 
-export type PerformanceRow = {
-  system_id: string;
-  predictions: number;
-  graded: number;
-  voided: number;
-  correct: number;
-  incorrect: number;
-  win_rate: number | null;
-  mae: number | null;
-  bias: number | null;
-  running_predictions: number;
-  running_graded: number;
-  running_correct: number;
-  running_win_rate: number | null;
-  running_mae: number | null;
-  running_bias: number | null;
-};
+/** A row of system_daily_performance as performanceRows builds it: the counts are always there. */
+export type PerformanceRow = Filled<
+  Unpartitioned<NbaPredictionsSystemDailyPerformanceRow>,
+  'predictions' | 'graded' | 'voided' | 'correct' | 'incorrect' | 'running_predictions' | 'running_graded' | 'running_correct'
+>;
 
 type Rows = Record<string, unknown>[];
 

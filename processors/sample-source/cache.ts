@@ -10,3 +10,18 @@ export function registerCache(clear: () => void): void {
 export function clearCaches(): void {
   for (const c of clearers) c();
 }
+
+/** `build` memoised per seed (at most 17 seeds: past that the cache starts over), dropped by clearCaches. */
+export function memoBySeed<T>(build: (seed: number) => T): (seed: number) => T {
+  const cache = new Map<number, T>();
+  registerCache(() => cache.clear());
+  return (seed) => {
+    let v = cache.get(seed);
+    if (v === undefined) {
+      v = build(seed);
+      if (cache.size > 16) cache.clear();
+      cache.set(seed, v);
+    }
+    return v;
+  };
+}

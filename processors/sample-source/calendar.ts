@@ -2,7 +2,7 @@
 // game codes and tip-off times. Built once per seed for the whole season (cheap), so
 // any single date's slate is independent of which dates were asked for before.
 
-import { registerCache } from './cache.js';
+import { memoBySeed } from './cache.js';
 import { addDays, compactDate, dateRange, weekday } from './dates.js';
 import { Rng, clamp } from './prng.js';
 import { TEAMS, team as teamOf } from './teams.js';
@@ -164,17 +164,10 @@ function buildSeason(seed: number): Season {
   };
 }
 
-const cache = new Map<number, Season>();
-registerCache(() => cache.clear());
+const seasons = memoBySeed(buildSeason);
 
 export function season(seed: number): Season {
-  let s = cache.get(seed);
-  if (!s) {
-    s = buildSeason(seed);
-    if (cache.size > 16) cache.clear();
-    cache.set(seed, s);
-  }
-  return s;
+  return seasons(seed);
 }
 
 export function gamesOn(seed: number, date: string): ScheduledGame[] {

@@ -2,7 +2,7 @@
 // into the official-report timeline (status per report time) for one date. Control
 // flips are merged in here so late status changes show up only from their time on.
 
-import { registerCache } from './cache.js';
+import { memoBySeed } from './cache.js';
 import { SEASON_END, SEASON_START, gamesOn, isBackToBack } from './calendar.js';
 import { addDays, daysBetween, minutesOf } from './dates.js';
 import { Rng } from './prng.js';
@@ -54,16 +54,10 @@ interface Spell {
   ailment: string;
 }
 
-const spellCache = new Map<number, Map<number, Spell[]>>();
-registerCache(() => spellCache.clear());
+const spellsBySeed = memoBySeed(() => new Map<number, Spell[]>());
 
 function spellsFor(seed: number, p: Player): Spell[] {
-  let bySeed = spellCache.get(seed);
-  if (!bySeed) {
-    bySeed = new Map();
-    if (spellCache.size > 16) spellCache.clear();
-    spellCache.set(seed, bySeed);
-  }
+  const bySeed = spellsBySeed(seed);
   let spells = bySeed.get(p.id);
   if (!spells) {
     const rng = Rng.from(seed, 'spells', p.id);

@@ -2,7 +2,7 @@
 // skill parameters the game simulator draws from. Generated once per seed for the
 // whole league so ids and lookups are unique league-wide and identical on every date.
 
-import { registerCache } from './cache.js';
+import { memoBySeed } from './cache.js';
 import { FIRST_NAMES, LAST_NAMES, toLookup } from './names.js';
 import { Rng, clamp } from './prng.js';
 import { TEAMS, team as teamOf } from './teams.js';
@@ -208,17 +208,10 @@ function fillExpectations(roster: Player[]): void {
   }
 }
 
-const cache = new Map<number, League>();
-registerCache(() => cache.clear());
+const leagues = memoBySeed(buildLeague);
 
 export function league(seed: number): League {
-  let l = cache.get(seed);
-  if (!l) {
-    l = buildLeague(seed);
-    if (cache.size > 16) cache.clear();
-    cache.set(seed, l);
-  }
-  return l;
+  return leagues(seed);
 }
 
 export function roster(seed: number, abbr: string): Player[] {

@@ -89,6 +89,8 @@ describe('lease takeover', () => {
       const v = await h.state<PartitionVersion>('versions', `mart.totals|${DAY}`);
       assert.deepEqual([v?.version, v?.executionId], [1, startedB!.executionId]);
       assert.equal(h.updatesOf('mart.totals').length, 1, 'no duplicate event');
+      const runA_ = await h.state<{ status: string; errorType?: string }>('runs', leaseA.token);
+      assert.deepEqual([runA_?.status, runA_?.errorType], ['failed', 'Fenced'], "the fenced run's record does not stay running");
     } finally {
       await h.cleanup();
     }

@@ -1,0 +1,186 @@
+// The Firestore state store as an integration test sees it: every port call counted per call site
+// (claim, lease check, completion, outbox delete, gate, ... — named from the caller's stack frame), and
+// a kill switch that makes a "crashed" instance's store refuse everything, commits included.
+//
+// Per call site: `calls` = port calls (one transaction, get or query = one Firestore operation);
+// `rpcs` = round trips (each read inside a transaction, each commit, each standalone get/query;
+// a write-only transaction is one commit); `reads` / `writes` = documents (the billed units).
+// FirestoreStateStore.ops() gives the exact totals; these are the breakdown.
+import type { FirestoreStateStore } from '../../engine/backends/gcp/index.js';
+import type { Collection, Filter, StateStore, StateTx } from '../../engine/ports.js';
+
+export interface SiteStats {
+  calls: number;
+  attempts: number;
+  rpcs: number;
+  reads: number;
+  writes: number;
+}
+
+export class InstanceKilled extends Error {
+  override name = 'InstanceKilled';
+}
+
+/** Engine function → what it does with the state store (the rest are named `function@file`). */
+const SITES: Record<string, string> = {
+  runCandidate: 'claim (decide + lease)',
+  ensureLease: 'lease check before write',
+  complete: 'complete (version + success + outbox)',
+  dispatch: 'outbox delete after publish',
+  failRun: 'record failure',
+  evaluateGateNow: 'gate evaluation',
+  afterSettle: 'stage advance',
+  evaluateCheck: 'check',
+  measure: 'check',
+  recordExternal: 'external update',
+  reconcile: 'reconciler',
+  recentPartitions: 'reconciler',
+  advanceStage: 'reconciler',
+  settleDueFanOuts: 'reconciler',
+  status: 'GET /status',
+  trace: 'GET /trace',
+};
+
+function callSite(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  for (const f of frames) {
+    if (f.includes('metered-state.ts') || f.includes('node:internal') || f.includes('node_modules')) continue;
+    const m = /at (?:async )?([^\s(]+) \((?:.*[/\\])?([^/\\:]+):\d+:\d+\)/.exec(f);
+    if (!m) continue;
+    const fn = m[1]!.split('.').pop()!;
+    if (SITES[fn]) return SITES[fn]!;
+    if (m[2] === 'run.ts' && fn === '<anonymous>') return 'lease renewal';
+    return `${fn}@${m[2]}`;
+  }
+  return 'unknown';
+}
+
+export class MeteredState implements StateStore {
+  readonly sites = new Map<string, SiteStats>();
+  private dead = false;
+
+  constructor(readonly inner: FirestoreStateStore) {}
+
+  kill(): void {
+    this.dead = true;
+  }
+
+  alive(): void {
+    if (this.dead) throw new InstanceKilled('this instance was killed: its state store refuses every call');
+  }
+
+  private stats(site: string): SiteStats {
+    let s = this.sites.get(site);
+    if (!s) this.sites.set(site, (s = { calls: 0, attempts: 0, rpcs: 0, reads: 0, writes: 0 }));
+    return s;
+  }
+
+  /** Counters per call site (a copy), optionally only the sites `keep` accepts. */
+  snapshot(keep: (site: string) => boolean = () => true): Map<string, SiteStats> {
+    return new Map([...this.sites].filter(([k]) => keep(k)).map(([k, v]) => [k, { ...v }]));
+  }
+
+  reset(): void {
+    this.sites.clear();
+  }
+
+  async transaction<T>(fn: (tx: StateTx) => Promise<T>): Promise<T> {
+    this.alive();
+    const s = this.stats(callSite());
+    s.calls++;
+    return this.inner.transaction(async (tx) => {
+      s.attempts++;
+      const metered = new MeteredTx(tx, s, this);
+      const out = await fn(metered);
+      // A killed process never reaches its commit.
+      this.alive();
+      if (metered.readCalls || metered.written.size) s.rpcs++;
+      s.writes += metered.written.size;
+      return out;
+    });
+  }
+
+  async get<T>(collection: Collection, id: string): Promise<T | undefined> {
+    this.alive();
+    const s = this.stats(callSite());
+    s.calls++;
+    s.attempts++;
+    s.rpcs++;
+    s.reads++;
+    return this.inner.get<T>(collection, id);
+  }
+
+  async query<T>(collection: Collection, filter: Filter): Promise<T[]> {
+    this.alive();
+    const s = this.stats(callSite());
+    s.calls++;
+    s.attempts++;
+    s.rpcs++;
+    const out = await this.inner.query<T>(collection, filter);
+    s.reads += Math.max(1, out.length);
+    return out;
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+class MeteredTx implements StateTx {
+  readCalls = 0;
+  readonly written = new Set<string>();
+
+  constructor(private readonly tx: StateTx, private readonly s: SiteStats, private readonly owner: MeteredState) {}
+
+  get<T>(collection: Collection, id: string): Promise<T | undefined> {
+    return this.getMany<T>(collection, [id]).then((r) => r[0]);
+  }
+
+  async getMany<T>(collection: Collection, ids: string[]): Promise<(T | undefined)[]> {
+    this.owner.alive();
+    const fresh = new Set(ids.filter((id) => !this.written.has(`${collection}/${id}`)));
+    if (fresh.size) {
+      this.readCalls++;
+      this.s.rpcs++;
+      this.s.reads += fresh.size;
+    }
+    return this.tx.getMany<T>(collection, ids);
+  }
+
+  async query<T>(collection: Collection, filter: Filter): Promise<T[]> {
+    this.owner.alive();
+    this.readCalls++;
+    this.s.rpcs++;
+    const out = await this.tx.query<T>(collection, filter);
+    this.s.reads += Math.max(1, out.length);
+    return out;
+  }
+
+  set<T extends object>(collection: Collection, id: string, doc: T): void {
+    this.owner.alive();
+    this.written.add(`${collection}/${id}`);
+    this.tx.set(collection, id, doc);
+  }
+
+  delete(collection: Collection, id: string): void {
+    this.owner.alive();
+    this.written.add(`${collection}/${id}`);
+    this.tx.delete(collection, id);
+  }
+}
+
+/** Sum of several sites' stats. */
+export function total(stats: Iterable<SiteStats>): SiteStats {
+  const t: SiteStats = { calls: 0, attempts: 0, rpcs: 0, reads: 0, writes: 0 };
+  for (const s of stats) for (const k of Object.keys(t) as Array<keyof SiteStats>) t[k] += s[k];
+  return t;
+}
+
+/** `site: calls/rpcs/reads/writes` lines for a diagnostic print, per run when `runs` is given. */
+export function describeSites(stats: Map<string, SiteStats>, runs = 1): string {
+  const per = (n: number) => (runs === 1 ? String(n) : (n / runs).toFixed(2).replace(/\.00$/, ''));
+  return [...stats]
+    .sort((a, b) => b[1].calls - a[1].calls)
+    .map(([site, s]) => `${site}: ${per(s.calls)} op, ${per(s.rpcs)} rpc, ${per(s.reads)} doc reads, ${per(s.writes)} doc writes`)
+    .join('; ');
+}
