@@ -10,12 +10,14 @@ import path from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { v1, type Message, type PubSub, type Subscription } from '@google-cloud/pubsub';
 import { FirestoreDocumentStore, FirestoreStateStore, PubSubBus } from '../../engine/backends/gcp/index.js';
-import { DuckDbWarehouse, FsObjectStore, ManualClock, systemClock } from '../../engine/backends/local/index.js';
+import { DuckDbWarehouse, FsObjectStore, systemClock } from '../../engine/backends/local/index.js';
 import type { AssetUpdated, PartitionVersion } from '../../engine/core/types.js';
 import { applyPubSub, type ApplyResult } from '../../engine/infra/apply.js';
 import { ownedBy } from '../../engine/infra/diff.js';
 import { desiredState, pubsubClient } from '../../engine/infra/pubsub-state.js';
 import { topologyOf } from '../../engine/infra/topology.js';
+import { toWire } from '../../engine/core/messages.js';
+import type { EngineEvent } from '../../engine/core/types.js';
 import type { Backends, Clock, LogEntry, Row } from '../../engine/ports.js';
 import { Engine } from '../../engine/runtime/engine.js';
 import { ModuleExecutor } from '../../engine/runtime/executor.js';
@@ -30,6 +32,8 @@ import { emulatorTestOptions } from '../harness/emulator-process.js';
 import { resetFirestore, startFirestoreEmulator, type RunningEmulator } from '../harness/firestore-emulator.js';
 import { startPubSubEmulator } from '../harness/pubsub-emulator.js';
 import { InstanceKilled, MeteredState } from './metered-state.js';
+
+import { startProxy, type Proxy } from './proxy.js';
 
 export { startProxy, type Proxy, type ProxiedRequest } from './proxy.js';
 export { describeSites, total, type SiteStats } from './metered-state.js';
@@ -366,4 +370,67 @@ export function tempDir(prefix: string): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export { ManualClock };
+
+// ---------------------------------------------------------------- a whole setup
+
+export interface World {
+  project: string;
+  plan: Plan;
+  dir: string;
+  instances: Instance[];
+  proxy: Proxy;
+  topology: AppliedTopology;
+  observer: Observer;
+  /** Publish an engine event on a topic through the first instance's bus (a real Pub/Sub publish). */
+  publish(topic: string, event: EngineEvent): Promise<string>;
+  /** Stop everything, whatever state the test left it in; Firestore is reset for the project. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * `n` instances of the service for `plan` on their own clients, the proxy in front of them, the
+ * topology pushing to the proxy, and observation subscriptions on `observe` topics.
+ */
+export async function startWorld(emu: Emulators, opts: {
+  name: string;
+  plan: Plan;
+  processors: (instance: string) => Record<string, DefinedProcessor>;
+  instances?: number;
+  clocks?: Clock[];
+  faults?: (instance: string) => EngineFaults | undefined;
+  observe?: string[];
+}): Promise<World> {
+  const project = emu.project(opts.name);
+  const tmp = tempDir(opts.name);
+  const instances: Instance[] = [];
+  const done: Array<() => Promise<unknown>> = [];
+  const cleanup = async () => {
+    for (const f of done.reverse()) await f().catch((e: Error) => console.error(`cleanup: ${e.message}`));
+    done.length = 0;
+    await emu.resetFirestore(project).catch(() => undefined);
+    tmp.remove();
+  };
+  try {
+    for (let i = 0; i < (opts.instances ?? 1); i++) {
+      const name = String.fromCharCode(65 + i);
+      const backends = await gcpBackends({ plan: opts.plan, project, dir: tmp.dir, clock: opts.clocks?.[i] });
+      done.push(() => backends.close());
+      const inst = await startInstance({ plan: opts.plan, backends, processors: opts.processors(name), name, faults: opts.faults?.(name) });
+      done.push(() => inst.stop());
+      instances.push(inst);
+    }
+    const proxy = await startProxy(instances.map((i) => i.url));
+    done.push(() => proxy.close());
+    const topology = await applyTopology(opts.plan, proxy.url, project);
+    done.push(() => topology.close());
+    const observer = await observe(topology.client, opts.observe ?? []);
+    done.push(() => observer.close());
+    return {
+      project, plan: opts.plan, dir: tmp.dir, instances, proxy, topology, observer, cleanup,
+      publish: (topic, event) => instances[0]!.backends.bus.publish(topic, toWire(opts.plan, event)),
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}

@@ -3,36 +3,21 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { TINY_SPEC, tinyPlan } from '../runtime/harness.js';
+import { tinyPlan } from '../runtime/harness.js';
+import { writeTinyProject } from '../support/tiny-project.js';
 import { toWire } from '../../engine/core/messages.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const API = pathToFileURL(path.join(ROOT, 'engine/runtime/processor.ts')).href;
-
-const MODULES: Record<string, string> = {
-  load_events: `ctx.write([{ item: 'a', value: 1 }, { item: 'b', value: 2 }]);`,
-  totals: `const rows = await ctx.read('raw.events', { scope: ctx.scope }); ctx.write(rows.map((r) => ({ item: r.item, total: r.value * 10 })));`,
-  summary: `const rows = await ctx.read('mart.totals'); ctx.write([{ items: rows.length, grand_total: rows.reduce((a, r) => a + r.total, 0) }]);`,
-};
-
 describe('pipeline serve (a real process)', () => {
   it('answers /healthz, processes a pushed cascade, and exits 0 on SIGTERM', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pipeline-serve-'));
-    mkdirSync(path.join(dir, 'p'));
-    // Processor modules are ES modules, as in any pipeline package.
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-    let spec = TINY_SPEC;
-    for (const [name, body] of Object.entries(MODULES)) {
-      writeFileSync(path.join(dir, 'p', `${name}.ts`), `import { defineUntypedProcessor } from '${API}';\nexport default defineUntypedProcessor('${name}', { async run(ctx: any) { ${body} } });\n`);
-      spec = spec.replace(new RegExp(`(  ${name}:[\\s\\S]*?module: )none\\.ts`), `$1p/${name}.ts`);
-    }
-    writeFileSync(path.join(dir, 'pipeline.yaml'), spec);
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/pipeline.js'), '-f', path.join(dir, 'pipeline.yaml'), 'serve', '--port', '0', '--host', '127.0.0.1', '--drain-ms', '5000'], {
+    const specFile = writeTinyProject(dir);
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/pipeline.js'), '-f', specFile, 'serve', '--port', '0', '--host', '127.0.0.1', '--drain-ms', '5000'], {
       env: { ...process.env, PIPELINE_DIR: path.join(dir, '.pipeline') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: string[] = [];

@@ -1,5 +1,9 @@
 // `pipeline plan`: a dry run of the cascade an event would set in motion, with no side effects.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { DuckDbStateStore, openDuckDb } from '../../backends/local/index.js';
+import type { Plan } from '../../spec/plan.js';
+import type { CliIO } from '../io.js';
+import { stateDir } from '../local-engine.js';
 import path from 'node:path';
 import { dryRun, readStateFile, StateFileError, type StateFile } from '../../runtime/dry-run.js';
 import { parseDate, parsePhase } from '../args.js';
@@ -18,6 +22,7 @@ export const plan: Registrar = (program, io) => {
     .option('--date <date>', '… for this partition (YYYY-MM-DD)')
     .option('--state <file>', 'JSON of partitions assumed present: { "partitions": [{ "asset", "partition" | "from"/"to", "rows" }] }')
     .option('--stop-after <phase>', 'simulate a backfill that stops after this phase')
+    .option('--no-local-state', 'ignore the local state (.pipeline/local.duckdb) even when it exists')
     .option('--json', 'print the decisions as JSON')
     .option('-v, --verbose', 'also print gate waits, checks and warnings')
     .addHelpText('after', [
@@ -26,7 +31,7 @@ export const plan: Registrar = (program, io) => {
       '  $ pipeline plan --table nba_raw.nbac_gamebook_player_stats --date 2025-11-15 --state s.json --stop-after analytics',
       `  $ pipeline plan --event '{"scraper_name":"nbac_injury_report","gcs_path":"gs://nba-scraped-data/nba-com/injury-report-data/2025-11-15/14/x.json","status":"success"}'`,
     ].join('\n'))
-    .action(async (opts: { event?: string; topic?: string; table?: string; date?: string; state?: string; stopAfter?: string; json?: boolean; verbose?: boolean }) => {
+    .action(async (opts: { event?: string; topic?: string; table?: string; date?: string; state?: string; stopAfter?: string; json?: boolean; verbose?: boolean; localState: boolean }) => {
       if (!opts.event && !opts.table) throw new UsageError('give an event or a table update', '--event <json|file> | --table T --date YYYY-MM-DD');
       if (opts.event && opts.table) throw new UsageError('--event and --table are exclusive', '--event <json|file> | --table T --date YYYY-MM-DD');
       if (opts.table && !opts.date) throw new UsageError('--table needs --date', '--table T --date YYYY-MM-DD');
@@ -42,9 +47,11 @@ export const plan: Registrar = (program, io) => {
       } catch (e) {
         throw new UsageError(e instanceof StateFileError ? e.message : `--event is neither JSON nor a readable JSON file: ${(e as Error).message}`, '--event \'{"...": ...}\' or --event path/to/event.json; --state path/to/state.json');
       }
+      // Without --state, the dry run starts from the real local state when there is one.
+      const seed = !state && opts.localState ? await localSeed(io, p) : undefined;
       let result;
       try {
-        result = await dryRun({ plan: p, table: opts.table, date, event, topic: opts.topic, state, backfill: stopAfter ? { mode: true, reason: 'dry-run', stopAfter } : null });
+        result = await dryRun({ plan: p, table: opts.table, date, event, topic: opts.topic, state, seed: seed?.docs, now: seed ? Date.now() : undefined, backfill: stopAfter ? { mode: true, reason: 'dry-run', stopAfter } : null });
       } catch (e) {
         if (e instanceof StateFileError) throw new UsageError(e.message, '--state with assets declared in the spec');
         throw e;
@@ -52,8 +59,26 @@ export const plan: Registrar = (program, io) => {
       if (opts.json) io.out(JSON.stringify({ start: result.start, decisions: result.entries }, null, 2));
       else {
         const what = opts.table ? `${opts.table} updated for ${date}` : `event on ${opts.topic ?? p.phases[0]!.topic}`;
-        io.out(`Dry run of ${p.name} (spec ${p.specHash}): ${what}${stopAfter ? `, backfill stopping after ${stopAfter}` : ''} — nothing is executed or written.\n`);
+        const from = state ? `state from ${opts.state}` : seed ? `the local state in ${seed.file}` : 'an empty state';
+        io.out(`Dry run of ${p.name} (spec ${p.specHash}): ${what}${stopAfter ? `, backfill stopping after ${stopAfter}` : ''}, from ${from} — nothing is executed or written.\n`);
         io.out(renderCascade(p, result.entries, { verbose: opts.verbose }));
       }
     });
 };
+
+/** The local state store's documents, read once (the dry run copies them into memory). */
+async function localSeed(io: CliIO, plan: Plan): Promise<{ file: string; docs: Record<string, Record<string, unknown>> } | undefined> {
+  const file = path.join(stateDir(io, plan), 'local.duckdb');
+  if (!existsSync(file)) return undefined;
+  try {
+    const db = await openDuckDb(file);
+    try {
+      return { file: path.relative(io.cwd, file) || file, docs: await new DuckDbStateStore(db).dumpAll() };
+    } finally {
+      await db.close();
+    }
+  } catch (e) {
+    io.err(`note: cannot read the local state ${file} (${(e as Error).message}); planning from an empty state`);
+    return undefined;
+  }
+}
