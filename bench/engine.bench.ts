@@ -11,7 +11,6 @@ import { openLocalEngine } from '../engine/runtime/local.js';
 import { ModuleExecutor } from '../engine/runtime/executor.js';
 import { runCascade } from '../engine/runtime/cascade.js';
 import { defineUntypedProcessor, type DefinedProcessor } from '../engine/runtime/processor.js';
-import type { Warehouse } from '../engine/ports.js';
 import { ms, percentile, verdict, type Result } from './lib.js';
 
 const PHASES = 6;
@@ -64,7 +63,7 @@ export async function engineBench(opts: { dates?: number; computeMs?: number } =
   const local = await openLocalEngine({ plan, dir, executor: new ModuleExecutor({}, overrides), env: {} });
   // Count warehouse calls by kind, and time log events precisely.
   const counts = { read: 0, stats: 0, write: 0, appendLog: 0, logEntries: 0, writeMs: 0 };
-  const wh = local.backends.warehouse as unknown as Warehouse & Record<string, unknown>;
+  const wh = local.backends.warehouse as unknown as Record<string, unknown>;
   for (const k of ['read', 'stats', 'write', 'appendLog'] as const) {
     const orig = (wh[k] as (...a: unknown[]) => Promise<unknown>).bind(wh);
     wh[k] = async (...a: unknown[]) => {

@@ -75,7 +75,7 @@ describe('a cascade through Pub/Sub push and Firestore', integrationOptions(), (
       assert.deepEqual(calls, { load_events: 1, totals: 1, summary: 1 });
 
       // Every hop was a real push through the proxy; each phase topic carried one completion.
-      const pushes = w.proxy.to(/^\/events\//);
+      const pushes = w.proxy.to(/^\/events\//).sort((a, b) => a.startedAt - b.startedAt);
       assert.deepEqual(pushes.map((p) => [p.path, p.event, p.status]), [
         [`/events/${requestTopic(plan)}`, 'run_requested load_events', 204],
         [`/events/${INGEST}`, 'table_updated raw.events', 204],

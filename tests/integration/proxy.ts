@@ -35,7 +35,7 @@ function describePush(body: Buffer): { messageId?: string; event?: string } {
   try {
     const env = JSON.parse(body.toString('utf8')) as { message?: { messageId?: string; data?: string } };
     const data = env.message?.data ? (JSON.parse(Buffer.from(env.message.data, 'base64').toString('utf8')) as Record<string, unknown>) : {};
-    const what = data.asset ?? data.processor;
+    const what = data.event_type === 'table_updated' ? data.asset : data.processor_name;
     return { messageId: env.message?.messageId, event: `${String(data.event_type ?? '?')}${what ? ` ${String(what)}` : ''}` };
   } catch {
     return {};
