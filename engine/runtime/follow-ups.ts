@@ -2,7 +2,7 @@
 // transaction, §8.6), its stage epoch may advance a level, and the checks on its table are evaluated.
 import type { Candidate } from '../core/decide.js';
 import { evaluateGate, type GateDecision } from '../core/gates.js';
-import { scopeFor } from '../core/scope.js';
+import { mergeChanged, scopeFor } from '../core/scope.js';
 import { levelRequests, openEpoch, stageStep } from '../core/stages.js';
 import type { BackfillFlags, ChangedEntities, EngineEvent, GateFire, Lease, Lineage, PartitionVersion, StageEpoch, StageMember } from '../core/types.js';
 import type { StateTx } from '../ports.js';
@@ -73,7 +73,10 @@ export function recordStageFire(engine: Engine, stage: string, partition: string
 export async function fireStage(engine: Engine, tx: StateTx, stage: string, partition: string, changed: ChangedEntities | null, lineage: Lineage, backfill: BackfillFlags | null): Promise<EngineEvent[]> {
   const now = engine.now();
   const prev = await tx.get<StageEpoch>('stage_epochs', ids.stageEpoch(stage, partition));
-  const epoch = openEpoch(stage, partition, prev, changed, lineage, backfill, now);
+  // The new epoch supersedes the previous one. If that one had not requested all its levels yet (still
+  // running, or halted), the levels it never reached must still run for its entities: carry them over.
+  const unfinished = prev !== undefined && prev.level < engine.plan.stages.get(stage)!.levels.length;
+  const epoch = openEpoch(stage, partition, prev, unfinished ? mergeChanged(prev.changed, changed) : changed, lineage, backfill, now);
   tx.set('stage_epochs', ids.stageEpoch(stage, partition), epoch);
   return levelRequests(engine.plan, epoch, 1, lineage.parents, now);
 }

@@ -1,15 +1,9 @@
 // Row types of the phase-4 tables (pipeline.yaml `datasets.nba_precompute` and
 // `nba_predictions.ml_feature_store_v2`). Short names for the generated row types.
-import type {
-  NbaPrecomputePlayerCompositeFactorsRow,
-  NbaPrecomputePlayerDailyCacheRow,
-  NbaPrecomputePlayerShotZoneAnalysisRow,
-  NbaPrecomputeTeamDefenseZoneAnalysisRow,
-  NbaPredictionsMlFeatureStoreV2Row,
-} from '../../engine/generated/index.js';
+import type { TableRows } from '../../engine/generated/index.js';
 
-export type TeamDefenseZoneRow = NbaPrecomputeTeamDefenseZoneAnalysisRow;
-export type PlayerShotZoneRow = NbaPrecomputePlayerShotZoneAnalysisRow;
-export type PlayerDailyCacheRow = NbaPrecomputePlayerDailyCacheRow;
-export type PlayerCompositeRow = NbaPrecomputePlayerCompositeFactorsRow;
-export type FeatureStoreRow = NbaPredictionsMlFeatureStoreV2Row;
+export type TeamDefenseZoneRow = TableRows['nba_precompute.team_defense_zone_analysis'];
+export type PlayerShotZoneRow = TableRows['nba_precompute.player_shot_zone_analysis'];
+export type PlayerDailyCacheRow = TableRows['nba_precompute.player_daily_cache'];
+export type PlayerCompositeRow = TableRows['nba_precompute.player_composite_factors'];
+export type FeatureStoreRow = TableRows['nba_predictions.ml_feature_store_v2'];

@@ -169,6 +169,9 @@ class MeteredTx implements StateTx {
   }
 }
 
+/** Sites of the engine's own work: not the read endpoints, not the test's own look-ups. */
+export const engineSite = (site: string) => !site.startsWith('GET ') && !/(\.test|@support)\.ts$/.test(site);
+
 /** Sum of several sites' stats. */
 export function total(stats: Iterable<SiteStats>): SiteStats {
   const t: SiteStats = { calls: 0, attempts: 0, rpcs: 0, reads: 0, writes: 0 };

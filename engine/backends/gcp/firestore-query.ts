@@ -1,11 +1,10 @@
-// The state store's `Filter` on Firestore: as a Firestore query, and as a JavaScript predicate and
-// ordering over documents buffered in an open transaction (so a transaction's queries see its own
-// writes). Same semantics as the local store (backends/local/state-filter.ts): equality is typed
-// (5 ≠ '5'), ranges are inclusive and typed (a string range matches string values only — Firestore
-// orders by type first, so `>=`/`<=` never cross types either), results are ordered by the range
-// field when given, then by id. (Firestore breaks ties by the escaped document id; results are
-// re-sorted by the port's id. The two orders differ only for ids that differ at a `/` or `%`, and
-// then only in which tied documents a `limit` keeps.)
+// The state store's `Filter` as a Firestore query, with the semantics of ../filter.ts (which also
+// evaluates it over a transaction's buffered documents): equality is typed (5 ≠ '5'), ranges are
+// inclusive and typed (a string range matches string values only — Firestore orders by type first,
+// so `>=`/`<=` never cross types either), results are ordered by the range field when given, then
+// by id. (Firestore breaks ties by the escaped document id; results are re-sorted by the port's id.
+// The two orders differ only for ids that differ at a `/` or `%`, and then only in which tied
+// documents a `limit` keeps.)
 //
 // Indexes. Equality-only filters are served by Firestore's automatic single-field indexes (merged
 // when there are several). Equality plus a range (ordered by the range field) needs a composite
@@ -14,9 +13,8 @@
 // emit as `google_firestore_index` / `google_firestore_field` resources. The emulator needs none.
 import { FieldPath, type Query } from '@google-cloud/firestore';
 import type { Collection, Filter } from '../../ports.js';
+import { filterField, rangeKind } from '../filter.js';
 import { encodeKey } from './firestore-encoding.js';
-
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface FirestoreIndex {
   collection: Collection;
@@ -54,17 +52,7 @@ export function indexFor(collection: Collection, filter: Filter): FirestoreIndex
 }
 
 function fieldPath(field: string): FieldPath {
-  if (!FIELD.test(field)) throw new Error(`state filter field "${field}" must be a top-level field name (letters, digits, _)`);
-  return new FieldPath(encodeKey(field));
-}
-
-type Scalar = string | number | boolean;
-
-function rangeKind(filter: Filter): 'string' | 'number' {
-  const r = filter.range!;
-  const kinds = new Set([r.gte, r.lte].filter((v) => v !== undefined).map((v) => typeof v));
-  if (kinds.size > 1) throw new Error(`state filter range on "${r.field}" mixes a string and a number bound`);
-  return (kinds.values().next().value as 'string' | 'number' | undefined) ?? 'string';
+  return new FieldPath(encodeKey(filterField(field)));
 }
 
 /** The filter applied to a collection query (limit included). */
@@ -74,7 +62,7 @@ export function applyFilter(query: Query, filter: Filter, limit = filter.limit):
   const r = filter.range;
   if (r) {
     const path = fieldPath(r.field);
-    const kind = rangeKind(filter);
+    const kind = rangeKind(r);
     // A range with no bound still only matches values of its type: bound it by the type's extremes.
     if (r.gte !== undefined) q = q.where(path, '>=', r.gte);
     else q = q.where(path, '>=', kind === 'number' ? -Infinity : '');
@@ -83,33 +71,4 @@ export function applyFilter(query: Query, filter: Filter, limit = filter.limit):
   }
   if (limit !== undefined) q = q.limit(Math.max(0, Math.floor(limit)));
   return q;
-}
-
-/** Does a (decoded) document match the filter? */
-export function matchesFilter(doc: Record<string, unknown>, filter: Filter): boolean {
-  for (const [field, value] of Object.entries(filter.eq ?? {})) {
-    if (doc[field] !== value) return false;
-  }
-  const r = filter.range;
-  if (r) {
-    const v = doc[r.field];
-    if (typeof v !== rangeKind(filter)) return false;
-    if (r.gte !== undefined && (v as Scalar) < r.gte) return false;
-    if (r.lte !== undefined && (v as Scalar) > r.lte) return false;
-  }
-  return true;
-}
-
-/** Orders (id, doc) pairs by the range field (when given), then by the port's (unescaped) id. */
-export function compareForFilter(filter: Filter) {
-  const field = filter.range?.field;
-  return (a: { id: string; doc: Record<string, unknown> }, b: { id: string; doc: Record<string, unknown> }): number => {
-    if (field !== undefined) {
-      const x = a.doc[field] as Scalar;
-      const y = b.doc[field] as Scalar;
-      if (x < y) return -1;
-      if (x > y) return 1;
-    }
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  };
 }

@@ -25,7 +25,8 @@
 import { Firestore, type DocumentReference, type Query, type Transaction } from '@google-cloud/firestore';
 import type { Collection, Filter, StateStore, StateTx } from '../../ports.js';
 import { decodeId, encodeId, fromFirestore, toFirestore } from './firestore-encoding.js';
-import { applyFilter, compareForFilter, matchesFilter } from './firestore-query.js';
+import { compareForFilter, overlayWrites } from '../filter.js';
+import { applyFilter } from './firestore-query.js';
 
 export interface FirestoreStateOptions {
   /** A Firestore client to use (shared with the document store); closed only when the store made it. */
@@ -180,15 +181,9 @@ class FirestoreTx implements StateTx {
     const snap = await this.t.get(this.store.filteredQuery(collection, filter, limit));
     this.counts.queries++;
     this.counts.reads += Math.max(1, snap.size);
-    const merged = snap.docs
-      .map((d) => ({ id: decodeId(d.id), doc: fromFirestore<Doc>(d.data())! }))
-      .filter((r) => !this.writes.has(key(collection, r.id)));
-    for (const w of mine) {
-      if (w.doc !== undefined && matchesFilter(w.doc, filter)) merged.push({ id: w.id, doc: structuredClone(w.doc) });
-    }
-    merged.sort(compareForFilter(filter));
-    const out = filter.limit === undefined ? merged : merged.slice(0, filter.limit);
-    return out.map((r) => r.doc as T);
+    const stored = snap.docs.map((d) => ({ id: decodeId(d.id), doc: fromFirestore<Doc>(d.data())! }));
+    const buffered = mine.map((w) => ({ id: w.id, doc: w.doc === undefined ? undefined : structuredClone(w.doc) }));
+    return overlayWrites(filter, stored, buffered).map((r) => r.doc as T);
   }
 
   set<T extends object>(collection: Collection, id: string, doc: T): void {

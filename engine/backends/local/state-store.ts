@@ -13,7 +13,8 @@
 // transaction as the reads; `get`/`getMany`/`query` inside a transaction see its buffered writes.
 import type { Collection, Filter, StateStore, StateTx } from '../../ports.js';
 import { openDuckDb, type DuckConn, type DuckDb, type SqlParam } from './duckdb.js';
-import { compareForFilter, filterSql, matchesFilter } from './state-filter.js';
+import { overlayWrites } from '../filter.js';
+import { filterSql } from './state-filter.js';
 
 const TABLE = '_pipeline.state_docs';
 /** Rows per INSERT statement when applying a transaction's buffered sets. */
@@ -90,15 +91,8 @@ class BufferedTx implements StateTx {
     const limit = filter.limit === undefined ? undefined : filter.limit + mine.length;
     const stored = await queryDocs(this.conn, collection, filter, limit);
     if (mine.length === 0) return stored.map((r) => r.doc as T);
-    const merged = stored.filter((r) => !this.writes.has(docKey(collection, r.id)));
-    for (const w of mine) {
-      if (w.json === undefined) continue;
-      const doc = JSON.parse(w.json) as Doc;
-      if (matchesFilter(doc, filter)) merged.push({ id: w.id, doc });
-    }
-    merged.sort(compareForFilter(filter));
-    const out = filter.limit === undefined ? merged : merged.slice(0, filter.limit);
-    return out.map((r) => r.doc as T);
+    const buffered = mine.map((w) => ({ id: w.id, doc: w.json === undefined ? undefined : (JSON.parse(w.json) as Doc) }));
+    return overlayWrites(filter, stored, buffered).map((r) => r.doc as T);
   }
 
   set<T extends object>(collection: Collection, id: string, doc: T): void {

@@ -1,6 +1,7 @@
 // How a TablePlan becomes a DuckDB table: column types, the partition column, the primary key,
 // CREATE TABLE and the additive schema evolution (ADD COLUMN) of an existing table.
 import type { ColumnPlan, ColumnType, TablePlan } from '../../spec/plan.js';
+import { storedColumns } from '../row-values.js';
 import type { DuckConn } from './duckdb.js';
 import { ident } from './duckdb-values.js';
 
@@ -30,13 +31,7 @@ export interface TableLayout {
 }
 
 export function tableLayout(table: TablePlan, partitionKey: string): TableLayout {
-  const declared = table.columns.find((c) => c.name === partitionKey);
-  const partitionColumn: ColumnPlan = declared ?? { name: partitionKey, type: 'date', nullable: false };
-  const columns = declared ? [...table.columns] : [partitionColumn, ...table.columns];
-  const key = table.key.includes(partitionKey) ? [...table.key] : [partitionKey, ...table.key];
-  for (const k of key) {
-    if (!columns.some((c) => c.name === k)) throw new Error(`table ${table.ref}: key column "${k}" is not a column`);
-  }
+  const { columns, partitionColumn, key } = storedColumns(table, partitionKey);
   return {
     ref: table.ref,
     schema: table.dataset,

@@ -1,18 +1,8 @@
 // In-memory StateStore: dry runs (`pipeline plan`) and fast scenario tests. Transactions are
 // serialized and all-or-nothing; documents are copied in and out so callers never share objects.
 import type { Collection, Filter, StateStore, StateTx } from '../../ports.js';
+import { filterDocs } from '../filter.js';
 import { Mutex } from './mutex.js';
-
-export function matches(doc: Record<string, unknown>, f: Filter): boolean {
-  for (const [k, v] of Object.entries(f.eq ?? {})) if (doc[k] !== v) return false;
-  if (f.range) {
-    const v = doc[f.range.field] as string | number | undefined;
-    if (v === undefined) return false;
-    if (f.range.gte !== undefined && v < f.range.gte) return false;
-    if (f.range.lte !== undefined && v > f.range.lte) return false;
-  }
-  return true;
-}
 
 export class MemoryStateStore implements StateStore {
   private readonly data = new Map<Collection, Map<string, unknown>>();
@@ -63,18 +53,9 @@ export class MemoryStateStore implements StateStore {
   }
 
   private queryNow<T>(c: Collection, f: Filter): T[] {
-    let hits = [...this.col(c)].filter(([, doc]) => matches(doc as Record<string, unknown>, f));
-    // Same order as the DuckDB store: by the range field, then id.
-    if (f.range) {
-      const k = f.range.field;
-      hits = hits.sort(([ia, a], [ib, b]) => {
-        const va = (a as Record<string, string | number>)[k]!;
-        const vb = (b as Record<string, string | number>)[k]!;
-        return va < vb ? -1 : va > vb ? 1 : ia < ib ? -1 : ia > ib ? 1 : 0;
-      });
-    }
-    if (f.limit) hits = hits.slice(0, f.limit);
-    return hits.map(([, doc]) => structuredClone(doc as T));
+    // The same semantics as the DuckDB and Firestore stores (../filter.ts).
+    const docs = [...this.col(c)].map(([id, doc]) => ({ id, doc: doc as Record<string, unknown> }));
+    return filterDocs(docs, f).map((h) => structuredClone(h.doc as T));
   }
 
   /** Everything, for persisting a dry-run state or seeding from another store. */
