@@ -1,8 +1,12 @@
 // How a table of the spec looks in BigQuery: columns (the partition column added first when a table
-// does not declare it, as the local warehouse does), types, modes, day partitioning and clustering.
-// Read by the Terraform and DDL generators and by the BigQuery warehouse, so they agree.
-import type { LogEntry } from '../ports.js';
+// does not declare it, as the local warehouse does: backends/row-values.ts), types, modes, day
+// partitioning and clustering; and the execution log's table (columns: backends/log-columns.ts).
+// Read by the Terraform and DDL generators and by the BigQuery warehouse (backends/gcp), so they agree.
 import type { ColumnPlan, ColumnType, Plan, TablePlan } from '../spec/plan.js';
+import { EXECUTION_LOG, LOG_COLUMNS } from '../backends/log-columns.js';
+import { storedColumns } from '../backends/row-values.js';
+
+export { EXECUTION_LOG, logColumn } from '../backends/log-columns.js';
 
 /** Standard SQL type names (DDL, queries). */
 export const SQL_TYPES: Record<ColumnType, string> = {
@@ -14,9 +18,25 @@ export const API_TYPES: Record<ColumnType, string> = {
   string: 'STRING', int64: 'INTEGER', float64: 'FLOAT', numeric: 'NUMERIC', bool: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP', json: 'JSON',
 };
 
-/** Types BigQuery can cluster on. */
+/** Types BigQuery can cluster on (not FLOAT64, not JSON). */
 const CLUSTERABLE: ReadonlySet<ColumnType> = new Set(['string', 'int64', 'numeric', 'bool', 'date', 'timestamp']);
 export const MAX_CLUSTER_COLUMNS = 4;
+
+/** REQUIRED for key and non-nullable columns. */
+export function columnMode(c: ColumnPlan, key: readonly string[]): 'REQUIRED' | 'NULLABLE' {
+  return c.nullable && !key.includes(c.name) ? 'NULLABLE' : 'REQUIRED';
+}
+
+/** Of the candidate names, in order, those of columns BigQuery can cluster on, each once, at most four. */
+export function clusterColumns(candidates: readonly string[], columns: ReadonlyArray<{ name: string; type: ColumnType }>): string[] {
+  const typeOf = new Map(columns.map((c) => [c.name, c.type] as const));
+  return [...new Set(candidates)]
+    .filter((name) => {
+      const type = typeOf.get(name);
+      return type !== undefined && CLUSTERABLE.has(type);
+    })
+    .slice(0, MAX_CLUSTER_COLUMNS);
+}
 
 export interface BigQueryColumn {
   readonly name: string;
@@ -46,31 +66,20 @@ export function tableLabels(plan: Plan, dataset: string): Record<string, string>
   return { pipeline: labelValue(plan.name), dataset: labelValue(dataset) };
 }
 
-function column(c: ColumnPlan): BigQueryColumn {
-  return { name: c.name, type: c.type, mode: c.nullable ? 'NULLABLE' : 'REQUIRED', ...(c.description ? { description: c.description } : {}) };
-}
-
 /**
  * Clustering: the key columns, then the entity columns, without the partition column and types
  * BigQuery cannot cluster on, at most four.
  */
 export function clusteringOf(table: TablePlan, columns: readonly BigQueryColumn[], partitionColumn: string): string[] {
-  const typeOf = new Map(columns.map((c) => [c.name, c.type] as const));
-  const out: string[] = [];
-  for (const name of [...table.key, ...Object.values(table.entities)]) {
-    const type = typeOf.get(name);
-    if (name === partitionColumn || !type || !CLUSTERABLE.has(type) || out.includes(name)) continue;
-    out.push(name);
-  }
-  return out.slice(0, MAX_CLUSTER_COLUMNS);
+  return clusterColumns([...table.key, ...Object.values(table.entities)].filter((name) => name !== partitionColumn), columns);
 }
 
 export function bigQueryTable(plan: Plan, table: TablePlan): BigQueryTable {
   const key = plan.partition.key;
-  const declared = table.columns.find((c) => c.name === key);
-  const columns = declared
-    ? table.columns.map(column)
-    : [{ name: key, type: 'date' as const, mode: 'REQUIRED' as const, description: 'The partition (added by the engine).' }, ...table.columns.map(column)];
+  const stored = storedColumns(table, key);
+  const columns = stored.columns.map(
+    (c): BigQueryColumn => ({ name: c.name, type: c.type, mode: columnMode(c, stored.key), ...(c.description ? { description: c.description } : {}) }),
+  );
   return {
     ref: table.ref, dataset: table.dataset, table: table.name, ...(table.description ? { description: table.description } : {}),
     columns, partitionColumn: key, clustering: clusteringOf(table, columns, key), labels: tableLabels(plan, table.dataset),
@@ -98,51 +107,21 @@ export function datasetsOf(plan: Plan): Map<string, { written: boolean; owned: b
 
 // ---------------------------------------------------------------- the execution log
 
-export const EXECUTION_LOG = { dataset: '_pipeline', table: 'execution_log' } as const;
+/** After the LogEntry columns: the streaming insert id, which orders entries of the same ts. */
+export const LOG_INSERT_ID = { name: 'insert_id', type: 'string', mode: 'NULLABLE', description: 'Streaming insert id: orders entries of the same ts.' } as const satisfies BigQueryColumn;
 
-/**
- * One column per LogEntry field (keyed by the field, so a new field fails to compile until it has a
- * column), as the BigQuery warehouse writes them (engine/backends/gcp/bigquery-log.ts): lists and
- * free-form values are JSON; `insert_id` orders entries of the same ts.
- */
-const LOG_COLUMNS: { readonly [F in keyof Required<LogEntry>]: Omit<BigQueryColumn, 'description'> & { description: string } } = {
-  ts: { name: 'ts', type: 'timestamp', mode: 'REQUIRED', description: 'When it happened.' },
-  event: { name: 'event', type: 'string', mode: 'REQUIRED', description: 'run:started, run:succeeded, run:failed, skip:duplicate, gate:fired, check:failed, ...' },
-  executionId: { name: 'execution_id', type: 'string', mode: 'NULLABLE', description: 'The run.' },
-  correlationId: { name: 'correlation_id', type: 'string', mode: 'NULLABLE', description: 'The phase-1 run the update started from.' },
-  parents: { name: 'parents', type: 'json', mode: 'NULLABLE', description: 'Execution ids of the upstream runs (a JSON array).' },
-  phase: { name: 'phase', type: 'string', mode: 'NULLABLE', description: 'Phase of the processor.' },
-  processor: { name: 'processor', type: 'string', mode: 'NULLABLE', description: 'Processor name.' },
-  gate: { name: 'gate', type: 'string', mode: 'NULLABLE', description: 'Gate name, for gate events.' },
-  partition: { name: 'partition', type: 'string', mode: 'NULLABLE', description: 'The partition (YYYY-MM-DD).' },
-  scope: { name: 'scope', type: 'string', mode: 'NULLABLE', description: 'Entities the run covered (empty: the whole partition).' },
-  fingerprint: { name: 'fingerprint', type: 'string', mode: 'NULLABLE', description: 'Input fingerprint of the run.' },
-  inputs: { name: 'inputs', type: 'json', mode: 'NULLABLE', description: 'What the decision saw of each input.' },
-  rowsWritten: { name: 'rows_written', type: 'int64', mode: 'NULLABLE', description: 'Rows written by the run.' },
-  changedEntities: { name: 'changed_entities', type: 'json', mode: 'NULLABLE', description: 'Entities whose rows changed.' },
-  durationMs: { name: 'duration_ms', type: 'float64', mode: 'NULLABLE', description: 'Run duration in milliseconds.' },
-  errorType: { name: 'error_type', type: 'string', mode: 'NULLABLE', description: 'Name of the error.' },
-  errorMessage: { name: 'error_message', type: 'string', mode: 'NULLABLE', description: 'Error message.' },
-  reasons: { name: 'reasons', type: 'json', mode: 'NULLABLE', description: 'Why the decision was taken (a JSON array of texts).' },
-  backfill: { name: 'backfill', type: 'bool', mode: 'NULLABLE', description: 'Part of a backfill.' },
-  backfillReason: { name: 'backfill_reason', type: 'string', mode: 'NULLABLE', description: 'Why the backfill runs.' },
-  stopAfter: { name: 'stop_after', type: 'string', mode: 'NULLABLE', description: 'Last phase of the backfill.' },
-  specHash: { name: 'spec_hash', type: 'string', mode: 'NULLABLE', description: 'Hash of the spec the engine ran.' },
-  attempt: { name: 'attempt', type: 'int64', mode: 'NULLABLE', description: 'Attempt number, 1 for the first.' },
-  detail: { name: 'detail', type: 'json', mode: 'NULLABLE', description: 'Anything else.' },
-};
-
-/** LogEntry field → its column name. */
-export function logColumn(field: keyof LogEntry): string {
-  return LOG_COLUMNS[field].name;
-}
+/** What `explain` and `trace` filter the log by. */
+export const EXECUTION_LOG_CLUSTERING = ['processor', 'event', 'correlation_id'] as const;
 
 export function executionLogTable(plan: Plan): BigQueryTable {
   return {
     ref: `${EXECUTION_LOG.dataset}.${EXECUTION_LOG.table}`, dataset: EXECUTION_LOG.dataset, table: EXECUTION_LOG.table,
     description: 'Every decision and run transition of the engine, written in batches.',
-    columns: [...Object.values(LOG_COLUMNS), { name: 'insert_id', type: 'string', mode: 'NULLABLE', description: 'Streaming insert id: orders entries of the same ts.' }],
-    partitionColumn: 'ts', clustering: ['processor', 'event', 'correlation_id'],
+    columns: [
+      ...LOG_COLUMNS.map((c): BigQueryColumn => ({ name: c.name, type: c.type, mode: c.required ? 'REQUIRED' : 'NULLABLE', description: c.description })),
+      LOG_INSERT_ID,
+    ],
+    partitionColumn: 'ts', clustering: [...EXECUTION_LOG_CLUSTERING],
     labels: tableLabels(plan, EXECUTION_LOG.dataset),
   };
 }

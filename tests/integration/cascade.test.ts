@@ -6,13 +6,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LastSuccess, PartitionVersion } from '../../engine/core/types.js';
-import { encodeId } from '../../engine/backends/gcp/index.js';
+import { encodeId } from '../../engine/backends/gcp/firestore-encoding.js';
 import { requestTopic } from '../../engine/infra/topology.js';
 import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import type { RunRecord } from '../../engine/runtime/run.js';
 import type { StatusReport } from '../../engine/runtime/inspect.js';
 import { DAY, tinyPlan } from '../runtime/harness.js';
-import { describeSites, engineSite, getJson, integrationOptions, startEmulators, startWorld, total, waitFor, type Emulators } from './support.js';
+import { describeCalls, describeSites, engineSite, getJson, integrationOptions, startEmulators, startWorld, total, waitFor, type Emulators } from './support.js';
 
 const plan = tinyPlan();
 const [INGEST, TRANSFORM, PUBLISH] = plan.phases.map((p) => p.topic) as [string, string, string];
@@ -53,7 +53,7 @@ describe('a cascade through Pub/Sub push and Firestore', integrationOptions(), (
     await emu?.stop();
   });
 
-  it('runs to the end, keeps its state in Firestore, and an identical request publishes nothing downstream', async () => {
+  it('runs to the end, keeps its state in Firestore, and an identical request publishes nothing downstream', { timeout: 55_000 }, async () => {
     const { calls, defs } = processors();
     const w = await startWorld(emu, { name: 'cascade', plan, processors: () => defs, observe: [INGEST, TRANSFORM, PUBLISH] });
     try {
@@ -110,11 +110,11 @@ describe('a cascade through Pub/Sub push and Firestore', integrationOptions(), (
       const engineSites = backends.state.snapshot(engineSite);
       const perRun = total(engineSites.values());
       console.log(`firestore ops per run (changed output, 3 runs, ${cascadeMs} ms cascade): ${(perRun.calls / 3).toFixed(2)} ops, ${(perRun.rpcs / 3).toFixed(2)} rpcs, ${(perRun.reads / 3).toFixed(2)} doc reads, ${(perRun.writes / 3).toFixed(2)} doc writes — ${describeSites(engineSites, 3)}`);
-      const wh = backends.warehouse.counters();
-      console.log(`warehouse calls for 3 runs (BigQuery stand-in): ${wh.writes} writes (1 load+MERGE each on BigQuery), ${wh.queries} queries (reads/stats/log), ${wh.logBatches} log batches; pubsub published ${backends.bus.ops().published}`);
+      console.log(`port calls for those 3 runs (warehouse = the BigQuery stand-in: one write = one load + MERGE on BigQuery; queryLog and some appendLog batches come from the /status polls): ${describeCalls(w.instances)}`);
 
       // The same request again: the source reruns, its content is unchanged → no version, no event.
       backends.state.reset();
+      backends.calls.clear();
       await w.publish(requestTopic(plan), inst!.engine.request('load_events', DAY, { reason: 'manual', source: 'test' }));
       await waitFor(async () => (await backends.state.query<RunRecord>('runs', { eq: { processor: 'load_events' } })).filter((r) => r.status === 'succeeded').length === 2, 'the second load_events run', 15_000, 150);
       await w.proxy.idle(2000);
@@ -126,7 +126,7 @@ describe('a cascade through Pub/Sub push and Firestore', integrationOptions(), (
       assert.deepEqual(second?.reasons, ['content unchanged: no new version, no event']);
       const unchanged = backends.state.snapshot(engineSite);
       const u = total(unchanged.values());
-      console.log(`firestore ops per run (unchanged output, 1 run): ${u.calls} ops, ${u.rpcs} rpcs, ${u.reads} doc reads, ${u.writes} doc writes — ${describeSites(unchanged)}`);
+      console.log(`firestore ops per run (unchanged output, 1 run): ${u.calls} ops, ${u.rpcs} rpcs, ${u.reads} doc reads, ${u.writes} doc writes — ${describeSites(unchanged)}; port calls: ${describeCalls(w.instances)}`);
     } finally {
       await w.cleanup();
     }

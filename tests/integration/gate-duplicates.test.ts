@@ -64,7 +64,7 @@ describe('a gate under duplicated Pub/Sub deliveries', integrationOptions(), () 
     await emu?.stop();
   });
 
-  it('fires once and runs its target once, across two instances', async () => {
+  it('fires once and runs its target once, across two instances', { timeout: 55_000 }, async () => {
     const calls = { totals: 0, counts: 0, final: 0 };
     const processors = () => ({
       load_events: defineUntypedProcessor('load_events', { run: () => undefined }),
@@ -94,7 +94,7 @@ describe('a gate under duplicated Pub/Sub deliveries', integrationOptions(), () 
       for (const i of w.instances) doubled(i.backends.bus);
       const [a, b] = w.instances as [typeof w.instances[0], typeof w.instances[0]];
       const update = await seedTable(a.engine, 'raw.events', DAY, [{ item: 'x', value: 1 }, { item: 'y', value: 2 }], 'seed-1');
-      await w.publish(INGEST, update);
+      await Promise.all([w.publish(INGEST, update), w.publish(INGEST, update)]);
 
       await waitFor(async () => (await a.backends.state.query<RunRecord>('runs', { eq: { processor: 'final' } })).some((r) => r.status === 'succeeded'), 'the gate target to succeed', 25_000, 150);
       await w.proxy.idle(2500, 30_000);

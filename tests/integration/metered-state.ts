@@ -6,7 +6,7 @@
 // `rpcs` = round trips (each read inside a transaction, each commit, each standalone get/query;
 // a write-only transaction is one commit); `reads` / `writes` = documents (the billed units).
 // FirestoreStateStore.ops() gives the exact totals; these are the breakdown.
-import type { FirestoreStateStore } from '../../engine/backends/gcp/index.js';
+import type { FirestoreStateStore } from '../../engine/backends/gcp/firestore-state.js';
 import type { Collection, Filter, StateStore, StateTx } from '../../engine/ports.js';
 
 export interface SiteStats {
@@ -49,6 +49,7 @@ function callSite(): string {
     if (!m) continue;
     const fn = m[1]!.split('.').pop()!;
     if (SITES[fn]) return SITES[fn]!;
+    if (m[2] === 'inspect.ts') return 'GET /status';
     if (m[2] === 'run.ts' && fn === '<anonymous>') return 'lease renewal';
     return `${fn}@${m[2]}`;
   }

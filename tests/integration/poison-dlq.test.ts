@@ -51,13 +51,17 @@ describe('poison messages and terminal failures on Pub/Sub', integrationOptions(
     await emu?.stop();
   });
 
-  it('answers a contract-breaking push 400 until the dead-letter policy ends it after max attempts', async () => {
+  it('answers a contract-breaking push 400 until the dead-letter policy ends it after max attempts', { timeout: 55_000 }, async () => {
     w = await startWorld(emu, { name: 'poison', plan, processors });
     const [inst] = w.instances;
     const sub = w.topology.result.changes.find((c) => c.name === pushSubscriptionName(INGEST));
     assert.ok(sub, 'the push subscription was created');
+    const [meta] = await w.topology.client.subscription(pushSubscriptionName(INGEST)).getMetadata();
+    assert.equal(meta.pushConfig?.pushEndpoint, `${w.proxy.url}/events/${INGEST}`);
+    assert.equal(meta.deadLetterPolicy?.maxDeliveryAttempts, MAX_ATTEMPTS, 'the spec\'s 3 attempts, raised to Pub/Sub\'s minimum');
+    assert.equal(Number(meta.retryPolicy?.minimumBackoff?.seconds), 1, 'the spec\'s 10ms backoff, in whole seconds');
     const good = toWire(plan, await seedTable(inst!.engine, 'raw.events', DAY, [{ item: 'a', value: 1 }], 'seed-1'));
-    const id = await inst!.backends.bus.publish(INGEST, { data: { ...good.data, asset: 'raw.nope' }, attributes: {} });
+    const id = await w.publishWire(INGEST, { data: { ...good.data, asset: 'raw.nope' }, attributes: {} });
 
     const [dead] = await pullMessages(w.topology.client, deadLetterSubscriptionName(INGEST), 1, 30_000);
     assert.equal(dead!.data.asset, 'raw.nope');
@@ -77,7 +81,7 @@ describe('poison messages and terminal failures on Pub/Sub', integrationOptions(
     assert.deepEqual(await inst!.backends.state.query('runs', {}), []);
   });
 
-  it('dead-letters a non-retryable processor failure itself, with the reason, and fails the run for good', async () => {
+  it('dead-letters a non-retryable processor failure itself, with the reason, and fails the run for good', { timeout: 55_000 }, async () => {
     w = await startWorld(emu, { name: 'terminal', plan, processors, observe: [TRANSFORM] });
     const [inst] = w.instances;
     const { backends } = inst!;

@@ -19,7 +19,7 @@ export interface ProxiedRequest {
   finishedAt: number;
 }
 
-export interface Proxy {
+export interface InstanceProxy {
   url: string;
   requests: ProxiedRequest[];
   /** Requests to `path` (exact) or matching it. */
@@ -42,7 +42,7 @@ function describePush(body: Buffer): { messageId?: string; event?: string } {
   }
 }
 
-export async function startProxy(targets: string[]): Promise<Proxy> {
+export async function startProxy(targets: string[]): Promise<InstanceProxy> {
   let pool = [...targets];
   const busy = new Map<string, number>();
   const requests: ProxiedRequest[] = [];

@@ -2,23 +2,22 @@
 // the engine's GCP backends on them (PubSubBus, FirestoreStateStore, FirestoreDocumentStore; the
 // DuckDB warehouse and files stand in for BigQuery and GCS, which have no emulator — their adapters
 // have HTTP-boundary contract tests in tests/backends-gcp), service instances on 127.0.0.1 behind a
-// round-robin proxy (proxy.ts), the plan's topology applied with push subscriptions to the proxy,
-// observation subscriptions that count what went on a topic, and a way to kill an instance hard.
+// round-robin proxy (proxy.ts), the plan's topology applied with push subscriptions to the proxy and
+// observation subscriptions (pubsub.ts), per-call-site state counters and a way to kill an instance
+// hard (metered-state.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
-import { v1, type Message, type PubSub, type Subscription } from '@google-cloud/pubsub';
-import { FirestoreDocumentStore, FirestoreStateStore, PubSubBus } from '../../engine/backends/gcp/index.js';
+// The Firestore and Pub/Sub adapters directly (not backends/gcp/index.js, which also loads BigQuery and GCS).
+import { FirestoreDocumentStore } from '../../engine/backends/gcp/firestore-documents.js';
+import { FirestoreStateStore } from '../../engine/backends/gcp/firestore-state.js';
+import { PubSubBus } from '../../engine/backends/gcp/pubsub-bus.js';
 import { DuckDbWarehouse, FsObjectStore, systemClock } from '../../engine/backends/local/index.js';
-import type { AssetUpdated, PartitionVersion } from '../../engine/core/types.js';
-import { applyPubSub, type ApplyResult } from '../../engine/infra/apply.js';
-import { ownedBy } from '../../engine/infra/diff.js';
-import { desiredState, pubsubClient } from '../../engine/infra/pubsub-state.js';
-import { topologyOf } from '../../engine/infra/topology.js';
 import { toWire } from '../../engine/core/messages.js';
-import type { EngineEvent } from '../../engine/core/types.js';
-import type { Backends, Clock, LogEntry, Row } from '../../engine/ports.js';
+import type { AssetUpdated, EngineEvent, PartitionVersion } from '../../engine/core/types.js';
+import { topologyOf } from '../../engine/infra/topology.js';
+import type { Backends, Clock, LogEntry, Row, WireMessage } from '../../engine/ports.js';
 import { Engine } from '../../engine/runtime/engine.js';
 import { ModuleExecutor } from '../../engine/runtime/executor.js';
 import type { EngineFaults } from '../../engine/runtime/faults.js';
@@ -33,9 +32,11 @@ import { resetFirestore, startFirestoreEmulator, type RunningEmulator } from '..
 import { startPubSubEmulator } from '../harness/pubsub-emulator.js';
 import { InstanceKilled, MeteredState } from './metered-state.js';
 
-import { startProxy, type Proxy } from './proxy.js';
+import { startProxy, type InstanceProxy } from './proxy.js';
+import { applyTopology, observe, type AppliedTopology, type Observer } from './pubsub.js';
 
-export { startProxy, type Proxy, type ProxiedRequest } from './proxy.js';
+export { startProxy, type InstanceProxy, type ProxiedRequest } from './proxy.js';
+export { applyTopology, observe, pullMessages, type AppliedTopology, type Observed, type Observer } from './pubsub.js';
 export { describeSites, engineSite, total, type SiteStats } from './metered-state.js';
 
 /** `{ skip }` for describe() without gcloud; throws under CI=true (a missing emulator must not pass). */
@@ -104,18 +105,27 @@ export interface IntegrationBackends extends Backends {
   documents: FirestoreDocumentStore;
   warehouse: DuckDbWarehouse;
   objects: FsObjectStore;
+  /** Calls per port method other than the state store's (`warehouse.write`, `objects.put`, `bus.publish`, ...). */
+  calls: Map<string, number>;
   /** Every port refuses every call from now on (the process "died"); close() still frees the clients. */
   kill(): void;
 }
 
-/** Make every method of a port fail once `dead()` holds (close and counters stay usable). */
-function killable<T extends object>(target: T, dead: () => boolean, what: string): T {
+/**
+ * Count every method call of a port (`counts['warehouse.write']`), and make them all fail once
+ * `dead()` holds (close and the adapters' own counters stay usable).
+ */
+function metered<T extends object>(target: T, what: string, dead: () => boolean, counts: Map<string, number>): T {
   const open = new Set(['close', 'ops', 'counters', 'constructor']);
   return new Proxy(target, {
     get(t, prop) {
       const v = Reflect.get(t, prop, t) as unknown;
       if (typeof v !== 'function' || open.has(String(prop))) return v;
-      return (...args: unknown[]) => (dead() ? Promise.reject(new InstanceKilled(`${what}: this instance was killed`)) : (v as (...a: unknown[]) => unknown).apply(t, args));
+      return (...args: unknown[]) => {
+        if (dead()) return Promise.reject(new InstanceKilled(`${what}: this instance was killed`));
+        counts.set(`${what}.${String(prop)}`, (counts.get(`${what}.${String(prop)}`) ?? 0) + 1);
+        return (v as (...a: unknown[]) => unknown).apply(t, args);
+      };
     },
   });
 }
@@ -136,16 +146,18 @@ export async function gcpBackends(opts: { plan: Plan; project: string; dir: stri
   let dead = false;
   let closed: Promise<void> | undefined;
   const isDead = () => dead;
+  const calls = new Map<string, number>();
   return {
     kind: 'gcp',
     project,
     firestore,
     firestoreState,
     state,
-    bus: killable(bus, isDead, 'Pub/Sub'),
-    documents: killable(new FirestoreDocumentStore({ firestore }), isDead, 'Firestore documents'),
-    warehouse: killable(warehouse, isDead, 'warehouse'),
-    objects: killable(new FsObjectStore(dir), isDead, 'objects'),
+    calls,
+    bus: metered(bus, 'bus', isDead, calls),
+    documents: metered(new FirestoreDocumentStore({ firestore }), 'documents', isDead, calls),
+    warehouse: metered(warehouse, 'warehouse', isDead, calls),
+    objects: metered(new FsObjectStore(dir), 'objects', isDead, calls),
     clock: opts.clock ?? systemClock,
     kill() {
       dead = true;
@@ -195,10 +207,13 @@ export async function startInstance(opts: {
   port?: number;
   name?: string;
   faults?: EngineFaults;
+  /** The processors' environment (ctx.env), e.g. a source's base URL. */
+  env?: Record<string, string>;
 }): Promise<Instance> {
   const { plan, backends } = opts;
   const name = opts.name ?? 'instance';
-  const engine = new Engine({ plan, backends, executor: new ModuleExecutor({}, opts.processors), env: {}, faults: opts.faults });
+  const env = opts.env ?? {};
+  const engine = new Engine({ plan, backends, executor: new ModuleExecutor(env, opts.processors), env, faults: opts.faults });
   const lines: LogLine[] = [];
   const logger: ServiceLogger = { log: (severity, message, fields) => void lines.push({ severity, message, fields }) };
   const entries: LogEntry[] = [];
@@ -223,101 +238,6 @@ export async function startInstance(opts: {
       service.server.close();
     },
   };
-}
-
-// ---------------------------------------------------------------- topology and observation
-
-export interface AppliedTopology {
-  result: ApplyResult;
-  client: PubSub;
-  /** Delete the push subscriptions (so the emulator stops pushing to a closed proxy) and close. */
-  close(): Promise<void>;
-}
-
-/**
- * `pipeline infra apply --emulator` for `plan` in `project`: topics, DLQ topics with pull
- * subscriptions, and push subscriptions to `{endpointBase}/events/{topic}` with the plan's
- * dead-letter and retry policies (engine/infra/apply.ts).
- */
-export async function applyTopology(plan: Plan, endpointBase: string, project: string): Promise<AppliedTopology> {
-  const t = topologyOf(plan);
-  const client = pubsubClient({ project, emulatorHost: process.env.PUBSUB_EMULATOR_HOST });
-  const result = await applyPubSub(client, desiredState(t, { serviceUrl: endpointBase }), ownedBy(t, plan.project.topicPrefix));
-  return {
-    result, client,
-    async close() {
-      await Promise.allSettled(t.topics.map((x) => client.subscription(x.push.name).delete()));
-      await client.close();
-    },
-  };
-}
-
-export interface Observed {
-  id: string;
-  data: Record<string, unknown>;
-  attributes: Record<string, string>;
-}
-
-export interface Observer {
-  messages(topic: string): Observed[];
-  /** Wait until `topic` holds at least `n` messages (bounded). */
-  waitFor(topic: string, n: number, boundMs?: number): Promise<Observed[]>;
-  close(): Promise<void>;
-}
-
-/** A pull subscription `{topic}-observe` per topic, read as a stream: what was published on it. */
-export async function observe(client: PubSub, topics: string[]): Promise<Observer> {
-  const seen = new Map<string, Observed[]>(topics.map((t) => [t, []]));
-  const subs: Subscription[] = [];
-  for (const topic of topics) {
-    const [sub] = await client.topic(topic).createSubscription(`${topic}-observe`, { ackDeadlineSeconds: 30 });
-    sub.on('message', (m: Message) => {
-      seen.get(topic)!.push({ id: m.id, data: JSON.parse(m.data.toString('utf8')) as Record<string, unknown>, attributes: { ...m.attributes } });
-      m.ack();
-    });
-    sub.on('error', () => undefined);
-    subs.push(sub);
-  }
-  const messages = (topic: string) => seen.get(topic) ?? [];
-  return {
-    messages,
-    async waitFor(topic, n, boundMs = 15_000) {
-      await waitFor(() => messages(topic).length >= n, `${n} message(s) on ${topic} (have ${messages(topic).length})`, boundMs);
-      return messages(topic);
-    },
-    async close() {
-      await Promise.allSettled(subs.map(async (s) => {
-        await s.close();
-        await s.delete();
-      }));
-    },
-  };
-}
-
-/** Pull `subscription` until `n` messages came (bounded) and acknowledge them. */
-export async function pullMessages(client: PubSub, subscription: string, n: number, boundMs = 30_000): Promise<Observed[]> {
-  const sub = new v1.SubscriberClient((await client.getClientConfig()) as ConstructorParameters<typeof v1.SubscriberClient>[0]);
-  const name = `projects/${client.projectId}/subscriptions/${subscription}`;
-  const got: Observed[] = [];
-  const until = Date.now() + boundMs;
-  try {
-    while (got.length < n) {
-      if (Date.now() > until) throw new Error(`only ${got.length} of ${n} message(s) on ${subscription} after ${boundMs} ms`);
-      const [res] = await sub.pull({ subscription: name, maxMessages: 100, returnImmediately: true });
-      const received = res.receivedMessages ?? [];
-      if (!received.length) {
-        await new Promise((r) => setTimeout(r, 200));
-        continue;
-      }
-      await sub.acknowledge({ subscription: name, ackIds: received.map((m) => m.ackId!) });
-      for (const m of received) {
-        got.push({ id: m.message!.messageId!, data: JSON.parse(Buffer.from(m.message!.data!).toString('utf8')) as Record<string, unknown>, attributes: { ...(m.message!.attributes ?? {}) } });
-      }
-    }
-    return got;
-  } finally {
-    await sub.close();
-  }
 }
 
 // ---------------------------------------------------------------- state, data and waiting
@@ -353,6 +273,14 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, what: stri
   }
 }
 
+/** `method: n` for the port calls of some instances, summed (a diagnostic line). */
+export function describeCalls(instances: Instance[], runs = 1): string {
+  const sum = new Map<string, number>();
+  for (const i of instances) for (const [k, n] of i.backends.calls) sum.set(k, (sum.get(k) ?? 0) + n);
+  const per = (n: number) => (runs === 1 ? String(n) : (n / runs).toFixed(2).replace(/\.00$/, ''));
+  return [...sum].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${k} ${per(n)}`).join(', ');
+}
+
 export async function getJson<T = unknown>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
   const res = await fetch(url, init);
   const text = await res.text();
@@ -378,11 +306,13 @@ export interface World {
   plan: Plan;
   dir: string;
   instances: Instance[];
-  proxy: Proxy;
+  proxy: InstanceProxy;
   topology: AppliedTopology;
   observer: Observer;
-  /** Publish an engine event on a topic through the first instance's bus (a real Pub/Sub publish). */
+  /** Publish an engine event on a topic (a real Pub/Sub publish, from the test's own client). */
   publish(topic: string, event: EngineEvent): Promise<string>;
+  /** Publish any message body (and attributes) on a topic. */
+  publishWire(topic: string, message: WireMessage): Promise<string>;
   /** Stop everything, whatever state the test left it in; Firestore is reset for the project. */
   cleanup(): Promise<void>;
 }
@@ -398,6 +328,7 @@ export async function startWorld(emu: Emulators, opts: {
   instances?: number;
   clocks?: Clock[];
   faults?: (instance: string) => EngineFaults | undefined;
+  env?: Record<string, string>;
   observe?: string[];
 }): Promise<World> {
   const project = emu.project(opts.name);
@@ -415,7 +346,7 @@ export async function startWorld(emu: Emulators, opts: {
       const name = String.fromCharCode(65 + i);
       const backends = await gcpBackends({ plan: opts.plan, project, dir: tmp.dir, clock: opts.clocks?.[i] });
       done.push(() => backends.close());
-      const inst = await startInstance({ plan: opts.plan, backends, processors: opts.processors(name), name, faults: opts.faults?.(name) });
+      const inst = await startInstance({ plan: opts.plan, backends, processors: opts.processors(name), name, faults: opts.faults?.(name), env: opts.env });
       done.push(() => inst.stop());
       instances.push(inst);
     }
@@ -425,9 +356,10 @@ export async function startWorld(emu: Emulators, opts: {
     done.push(() => topology.close());
     const observer = await observe(topology.client, opts.observe ?? []);
     done.push(() => observer.close());
+    const publishWire = (topic: string, m: WireMessage) => topology.client.topic(topic).publishMessage({ data: Buffer.from(JSON.stringify(m.data), 'utf8'), attributes: m.attributes });
     return {
-      project, plan: opts.plan, dir: tmp.dir, instances, proxy, topology, observer, cleanup,
-      publish: (topic, event) => instances[0]!.backends.bus.publish(topic, toWire(opts.plan, event)),
+      project, plan: opts.plan, dir: tmp.dir, instances, proxy, topology, observer, cleanup, publishWire,
+      publish: (topic, event) => publishWire(topic, toWire(opts.plan, event)),
     };
   } catch (e) {
     await cleanup();

@@ -1,24 +1,11 @@
-// How a TablePlan becomes a BigQuery table: dataset and table ids (with the dataset prefix), the
-// schema (column types, REQUIRED for non-nullable columns), DAY time partitioning on the partition
-// column, clustering, the staging table's schema, identifier quoting and query-parameter types.
-// Same column rules as the local layout (backends/local/table-layout.ts): the partition column is
-// added first when the table does not declare it (a DATE), and the key is led by it.
-import type { ColumnPlan, ColumnType, TablePlan } from '../../spec/plan.js';
-
-export const BQ_TYPES: Record<ColumnType, string> = {
-  string: 'STRING',
-  int64: 'INT64',
-  float64: 'FLOAT64',
-  numeric: 'NUMERIC',
-  bool: 'BOOL',
-  date: 'DATE',
-  timestamp: 'TIMESTAMP',
-  json: 'JSON',
-};
-
-/** Types BigQuery can cluster by (not FLOAT64, not JSON). */
-const CLUSTERABLE = new Set<ColumnType>(['string', 'int64', 'numeric', 'bool', 'date', 'timestamp']);
-const MAX_CLUSTER_COLUMNS = 4;
+// How a TablePlan becomes a BigQuery table at run time: dataset and table ids (with the dataset
+// prefix), the schema, DAY time partitioning on the partition column, clustering, the staging table's
+// schema, identifier quoting and query-parameter types. Types, modes and clustering rules are
+// codegen's (infra/bigquery-schema.ts), and the columns the local layout's (../row-values.ts): the
+// partition column is added first when the table does not declare it (a DATE), the key led by it.
+import { clusterColumns, columnMode, SQL_TYPES } from '../../infra/bigquery-schema.js';
+import type { ColumnPlan, TablePlan } from '../../spec/plan.js';
+import { storedColumns } from '../row-values.js';
 
 export interface SchemaField {
   name: string;
@@ -56,20 +43,13 @@ export function tableSql(projectId: string, datasetId: string, tableId: string):
 }
 
 export function bqLayout(table: TablePlan, partitionKey: string, projectId: string, datasetPrefix = ''): BqLayout {
-  const declared = table.columns.find((c) => c.name === partitionKey);
-  const partitionColumn: ColumnPlan = declared ?? { name: partitionKey, type: 'date', nullable: false };
-  const columns = declared ? [...table.columns] : [partitionColumn, ...table.columns];
-  const key = table.key.includes(partitionKey) ? [...table.key] : [partitionKey, ...table.key];
+  const { columns, partitionColumn, key } = storedColumns(table, partitionKey);
   for (const k of key) {
-    const col = columns.find((c) => c.name === k);
-    if (!col) throw new Error(`table ${table.ref}: key column "${k}" is not a column`);
-    if (col.type === 'json') throw new Error(`table ${table.ref}: key column "${k}" cannot be json in BigQuery (JSON values are not comparable)`);
+    if (columns.find((c) => c.name === k)!.type === 'json') throw new Error(`table ${table.ref}: key column "${k}" cannot be json in BigQuery (JSON values are not comparable)`);
   }
   const timePartitioned = partitionColumn.type === 'date' || partitionColumn.type === 'timestamp';
-  const candidates = [...key.filter((k) => k !== partitionKey || !timePartitioned), ...Object.values(table.entities)];
-  const clustering = [...new Set(candidates)]
-    .filter((name) => CLUSTERABLE.has(columns.find((c) => c.name === name)?.type ?? 'json'))
-    .slice(0, MAX_CLUSTER_COLUMNS);
+  // The partition column clusters only a table that is not partitioned by it.
+  const clustering = clusterColumns([...key.filter((k) => k !== partitionKey || !timePartitioned), ...Object.values(table.entities)], columns);
   const datasetId = `${datasetPrefix}${table.dataset}`;
   return {
     ref: table.ref,
@@ -88,7 +68,7 @@ export function bqLayout(table: TablePlan, partitionKey: string, projectId: stri
 /** The table's schema: key and non-nullable columns REQUIRED. */
 export function schemaFields(layout: BqLayout): SchemaField[] {
   return layout.columns.map((c) => {
-    const f: SchemaField = { name: c.name, type: BQ_TYPES[c.type], mode: c.nullable && !layout.key.includes(c.name) ? 'NULLABLE' : 'REQUIRED' };
+    const f: SchemaField = { name: c.name, type: SQL_TYPES[c.type], mode: columnMode(c, layout.key) };
     if (c.description) f.description = c.description;
     return f;
   });
@@ -100,7 +80,7 @@ export function schemaFields(layout: BqLayout): SchemaField[] {
  * depends on how a load job reads a JSON column.
  */
 export function stagingFields(layout: BqLayout): SchemaField[] {
-  return layout.columns.map((c) => ({ name: c.name, type: c.type === 'json' ? 'STRING' : BQ_TYPES[c.type], mode: 'NULLABLE' }));
+  return layout.columns.map((c) => ({ name: c.name, type: c.type === 'json' ? 'STRING' : SQL_TYPES[c.type], mode: 'NULLABLE' }));
 }
 
 /** The tables.insert body of a plan table. */
@@ -117,7 +97,7 @@ export function tableResource(layout: BqLayout, description?: string): Record<st
 
 /** A scalar query parameter typed like the column. */
 export function scalarParam(name: string, column: ColumnPlan, value: string): Record<string, unknown> {
-  return { name, parameterType: { type: BQ_TYPES[column.type] }, parameterValue: { value } };
+  return { name, parameterType: { type: SQL_TYPES[column.type] }, parameterValue: { value } };
 }
 
 export function arrayParam(name: string, type: string, values: string[]): Record<string, unknown> {

@@ -3,7 +3,8 @@
 // read of partitions, and partition stats from INFORMATION_SCHEMA. Every value travels as a named
 // query parameter (@partition, @scope_ids, @partitions, @ids); only identifiers are spliced in, and
 // those are checked and backtick-quoted.
-import { arrayParam, asString, BQ_TYPES, ident, scalarParam, type BqLayout } from './bigquery-layout.js';
+import { SQL_TYPES } from '../../infra/bigquery-schema.js';
+import { arrayParam, asString, ident, scalarParam, type BqLayout } from './bigquery-layout.js';
 import type { Params } from './bigquery-rest.js';
 
 export interface Statement {
@@ -84,7 +85,7 @@ export function countStatement(layout: BqLayout, partition: string): Statement {
 
 export function readStatement(layout: BqLayout, query: { partitions: string[]; entities?: { column: string; ids: string[] } }): Statement {
   const conditions = [`${ident(layout.partitionColumn.name)} IN UNNEST(@partitions)`];
-  const params: Params = [arrayParam('partitions', BQ_TYPES[layout.partitionColumn.type], query.partitions)];
+  const params: Params = [arrayParam('partitions', SQL_TYPES[layout.partitionColumn.type], query.partitions)];
   if (query.entities) {
     conditions.push(`${asString(layout, query.entities.column, '')} IN UNNEST(@ids)`);
     params.push(arrayParam('ids', 'STRING', query.entities.ids));

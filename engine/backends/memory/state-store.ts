@@ -1,7 +1,7 @@
 // In-memory StateStore: dry runs (`pipeline plan`) and fast scenario tests. Transactions are
 // serialized and all-or-nothing; documents are copied in and out so callers never share objects.
 import type { Collection, Filter, StateStore, StateTx } from '../../ports.js';
-import { filterDocs } from '../filter.js';
+import { filterDocs, overlayWrites } from '../filter.js';
 import { Mutex } from './mutex.js';
 
 export class MemoryStateStore implements StateStore {
@@ -31,7 +31,13 @@ export class MemoryStateStore implements StateStore {
           return structuredClone((p.hit ? p.doc : this.col(c).get(id)) as D | undefined);
         },
         getMany: async <D>(c: Collection, ids: string[]) => Promise.all(ids.map((id) => tx.get<D>(c, id))),
-        query: async <D>(c: Collection, f: Filter) => this.queryNow<D>(c, f),
+        // Like the DuckDB and Firestore stores, a transaction's queries see its own buffered writes.
+        query: async <D>(c: Collection, f: Filter) => {
+          const latest = new Map<string, Record<string, unknown> | undefined>();
+          for (const [wc, id, doc] of writes) if (wc === c) latest.set(id, doc as Record<string, unknown> | undefined);
+          const stored = filterDocs([...this.col(c)].map(([id, doc]) => ({ id, doc: doc as Record<string, unknown> })), { ...f, limit: undefined });
+          return overlayWrites(f, stored, [...latest].map(([id, doc]) => ({ id, doc }))).map((h) => structuredClone(h.doc as D));
+        },
         set: (c, id, doc) => void writes.push([c, id, structuredClone(doc)]),
         delete: (c, id) => void writes.push([c, id, undefined]),
       };
