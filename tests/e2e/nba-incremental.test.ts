@@ -8,6 +8,7 @@
 //   (c) BigDataBall arrives late: the play-by-play of the game nba.com lacked reruns phase 3 and what
 //       depends on it, once each.
 import assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { LogEntry, Row } from '../../engine/ports.js';
 import { runCascade } from '../../engine/runtime/cascade.js';
@@ -45,7 +46,7 @@ describe(`NBA incremental updates on ${D}`, () => {
     nba = env.nba;
     assert.deepEqual(failuresOf(env.history), []);
     nba.source.control.failNext({ path: '/nba-com/play-by-play', count: 1, status: 404 });
-    first = await runCascade(nba.local, { dates: [D], processors: processorsOf(nba.plan, 'scrapers').filter((s) => s !== BDB_SCRAPER) });
+    first = await runCascade(nba.local, { dates: [D], processors: processorsOf(nba.plan, 'scrapers').filter((s) => s !== BDB_SCRAPER) }); dump('first', first);
     const schedule = await rows('nba_raw.nbac_schedule');
     const withPbp = new Set((await rows('nba_raw.nbac_play_by_play')).map((r) => String(r.game_id)));
     const lacking = schedule.map((g) => String(g.game_id)).filter((g) => !withPbp.has(g));
@@ -77,7 +78,7 @@ describe(`NBA incremental updates on ${D}`, () => {
     const predictionsBefore = await rows('nba_predictions.player_prop_predictions');
 
     nba.source.control.correctBoxScore({ date: D, game_id: String(target.game_id), player_lookup: player, points: corrected });
-    const log = await runCascade(nba.local, { dates: [D], processors: ['scrape_nbac_gamebook', 'scrape_nbac_player_boxscore', 'scrape_nbac_team_boxscore'] });
+    const log = await runCascade(nba.local, { dates: [D], processors: ['scrape_nbac_gamebook', 'scrape_nbac_player_boxscore', 'scrape_nbac_team_boxscore'] }); dump('b', log);
     assert.deepEqual(failuresOf(log), []);
 
     const gamebook = (await rows('nba_raw.nbac_gamebook_player_stats')).find((r) => r.player_lookup === player)!;
@@ -127,7 +128,7 @@ describe(`NBA incremental updates on ${D}`, () => {
     assert.equal(contexts.find((c) => c.player_lookup === player)!.injury_status, 'Available');
 
     nba.source.control.flipInjury({ date: D, player_lookup: player, from: '14:00', status: 'Out', reason: 'Injury/Illness - Left Ankle; Sprain' });
-    const log = await runCascade(nba.local, { dates: [D], processors: ['scrape_nbac_injury_report'] });
+    const log = await runCascade(nba.local, { dates: [D], processors: ['scrape_nbac_injury_report'] }); dump('a', log);
     assert.deepEqual(failuresOf(log), []);
 
     const changedOf = (e: LogEntry) => (e.changedEntities ?? {}) as Record<string, string[]>;
@@ -179,7 +180,7 @@ describe(`NBA incremental updates on ${D}`, () => {
     assert.ok(playersOfGame.length > 0);
     for (const r of playersOfGame) assert.equal(r.paint_fga, null, `${r.player_lookup}: no zones without play-by-play`);
 
-    const log = await runCascade(nba.local, { dates: [D], processors: [BDB_SCRAPER] });
+    const log = await runCascade(nba.local, { dates: [D], processors: [BDB_SCRAPER] }); dump('c', log);
     assert.deepEqual(failuresOf(log), []);
     const starts = startsByProcessor(log, D);
     for (const [p, n] of starts) assert.equal(n, 1, `${p} ran ${n} times`);
@@ -209,4 +210,15 @@ describe(`NBA incremental updates on ${D}`, () => {
 
 function phaseOf(e: LogEntry): number {
   return nba.plan.processors.get(e.processor!)!.phaseNumber;
+}
+
+function dump(label: string, log: LogEntry[]) {
+  const lines = [`=== ${label}`];
+  for (const e of log) {
+    const st = (e.detail as any)?.stage;
+    if (e.event === 'run:succeeded' && phaseOf(e) <= 3) lines.push(`CHANGED ${e.processor} ${e.scope} ${JSON.stringify(e.changedEntities).slice(0, 200)}`);
+    if (e.event.startsWith('stage:') || e.event.startsWith('gate:') || (e.processor && phaseOf(e) >= 4 && e.event !== 'run:succeeded') || e.event==='rerun-requested')
+      lines.push(`${e.event} ${e.processor ?? ''} ${(e.scope ?? '').slice(0, 60)} ${typeof st === 'object' ? JSON.stringify(st) : ''} ${e.event.startsWith('stage') || e.event.startsWith('gate') ? JSON.stringify(e.detail).slice(0, 200) + ' ' + (e.reasons ?? []).join(';').slice(0, 200) : ''}`);
+  }
+  appendFileSync('/tmp/scratch/inc-dump.log', lines.join('\n') + '\n');
 }

@@ -11,6 +11,7 @@ import { requestTopic } from '../../engine/infra/topology.js';
 import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import type { RunRecord } from '../../engine/runtime/run.js';
 import type { StatusReport } from '../../engine/runtime/inspect.js';
+import type { TablePlan } from '../../engine/spec/plan.js';
 import { DAY, tinyPlan } from '../runtime/harness.js';
 import { describeCalls, describeSites, engineSite, getJson, integrationOptions, startEmulators, startWorld, total, waitFor, type Emulators } from './support.js';
 
@@ -103,7 +104,7 @@ describe('a cascade through Pub/Sub push and Firestore', integrationOptions(), (
       assert.deepEqual(runs.map((r) => [r.processor, r.status]).sort(), [['load_events', 'succeeded'], ['summary', 'succeeded'], ['totals', 'succeeded']]);
       assert.deepEqual(await backends.state.query('leases', {}), [], 'no lease left');
       assert.deepEqual(await backends.state.query('outbox', { eq: { kind: 'outbox' } }), [], 'every outbox entry was published and deleted');
-      const summary = await backends.warehouse.read(plan.assets.get('mart.summary') as never, { partitions: [DAY] });
+      const summary = await backends.warehouse.read(plan.assets.get('mart.summary') as TablePlan, { partitions: [DAY] });
       assert.deepEqual(summary.map((r) => [r.items, r.grand_total]), [[2, 30]]);
 
       // Firestore operations per run (the /status polls above are excluded).

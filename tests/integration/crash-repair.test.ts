@@ -13,6 +13,7 @@ import type { ReconcileReport } from '../../engine/runtime/reconciler.js';
 import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import type { RunRecord } from '../../engine/runtime/run.js';
 import type { StatusReport } from '../../engine/runtime/inspect.js';
+import type { TablePlan } from '../../engine/spec/plan.js';
 import { DAY, latch, tinyPlan } from '../runtime/harness.js';
 import { getJson, integrationOptions, OffsetClock, seedTable, startEmulators, startWorld, waitFor, type Emulators, type Instance, type World } from './support.js';
 
@@ -92,7 +93,7 @@ describe('a run killed mid-flight, repaired by the reconciler', integrationOptio
     assert.deepEqual(summaries, [survivor.name], 'downstream ran once');
     assert.equal(world.observer.messages(TRANSFORM).length, 1, 'exactly one downstream event');
     assert.equal(world.observer.messages(PUBLISH).length, 1);
-    const rows = await survivor.backends.warehouse.read(plan.assets.get('mart.totals') as never, { partitions: [DAY] });
+    const rows = await survivor.backends.warehouse.read(plan.assets.get('mart.totals') as TablePlan, { partitions: [DAY] });
     assert.deepEqual(rows.map((r) => [r.item, r.total]), [['a', 10], ['b', 20]], 'no duplicate rows');
     assert.equal((await survivor.backends.state.get<PartitionVersion>('versions', `mart.totals|${DAY}`))?.version, 1);
 
@@ -144,7 +145,7 @@ describe('a run killed mid-flight, repaired by the reconciler', integrationOptio
     await waitFor(() => crashed, 'the first totals run to write and die', 15_000);
     const victim = w.instances.find((i) => i.name === executions[0])!;
     const survivor = w.instances.find((i) => i !== victim)!;
-    const written = await survivor.backends.warehouse.read(plan.assets.get('mart.totals') as never, { partitions: [DAY] });
+    const written = await survivor.backends.warehouse.read(plan.assets.get('mart.totals') as TablePlan, { partitions: [DAY] });
     assert.equal(written.length, 2, 'the dead runner\'s rows reached the warehouse');
     assert.equal(await survivor.backends.state.get('versions', `mart.totals|${DAY}`), undefined, 'but no version was recorded');
     await repairOnSurvivor(victim, survivor, clocks[w.instances.indexOf(survivor)]!, executions, summaries);

@@ -9,6 +9,7 @@ import type { GateFire } from '../../engine/core/types.js';
 import type { Bus } from '../../engine/ports.js';
 import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import type { RunRecord } from '../../engine/runtime/run.js';
+import type { TablePlan } from '../../engine/spec/plan.js';
 import { DAY, tinyPlan } from '../runtime/harness.js';
 import { describeSites, engineSite, integrationOptions, seedTable, startEmulators, startWorld, total, waitFor, type Emulators } from './support.js';
 
@@ -125,7 +126,7 @@ describe('a gate under duplicated Pub/Sub deliveries', integrationOptions(), () 
         assert.ok(absorbed >= 1, `${p}'s duplicate trigger was absorbed by dedup or parked on its lease`);
       }
       assert.equal(w.observer.messages(PUBLISH).length, 2, 'final published its completion once (doubled by the bus)');
-      const report = await a.backends.warehouse.read(plan.assets.get('mart.report') as never, { partitions: [DAY] });
+      const report = await a.backends.warehouse.read(plan.assets.get('mart.report') as TablePlan, { partitions: [DAY] });
       assert.deepEqual(report.map((r) => [r.grand_total, r.items]), [[30, 2]]);
 
       const sites = new Map([...a.backends.state.snapshot(engineSite)]);

@@ -10,6 +10,7 @@ import type { Lease, PartitionVersion } from '../../engine/core/types.js';
 import { requestTopic } from '../../engine/infra/topology.js';
 import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import type { RunRecord } from '../../engine/runtime/run.js';
+import type { TablePlan } from '../../engine/spec/plan.js';
 import { DAY, latch, tinyPlan } from '../runtime/harness.js';
 import { integrationOptions, seedTable, startEmulators, startWorld, waitFor, type Emulators, type Instance } from './support.js';
 
@@ -94,11 +95,11 @@ describe('two instances behind one URL', integrationOptions(), () => {
       assert.equal(logged('run:started', 'totals').length, 2);
       const v = await a.backends.state.get<PartitionVersion>('versions', `mart.totals|${DAY}`);
       assert.equal(v?.version, 2);
-      const rows = await a.backends.warehouse.read(plan.assets.get('mart.totals') as never, { partitions: [DAY] });
+      const rows = await a.backends.warehouse.read(plan.assets.get('mart.totals') as TablePlan, { partitions: [DAY] });
       assert.deepEqual(rows.map((r) => [r.item, r.total]), [['a', 10], ['b', 50]]);
       assert.deepEqual(w.observer.messages(TRANSFORM).map((m) => m.data.version), [1, 2], 'one completion per version');
       await waitFor(async () => {
-        const s = await a.backends.warehouse.read(plan.assets.get('mart.summary') as never, { partitions: [DAY] });
+        const s = await a.backends.warehouse.read(plan.assets.get('mart.summary') as TablePlan, { partitions: [DAY] });
         return s[0]?.grand_total === 60;
       }, 'summary to reflect the rerun', 10_000);
       assert.deepEqual(await a.backends.state.query('leases', {}), []);
