@@ -40,7 +40,7 @@ export function record(r: Result): void {
   const start = text.indexOf(`## ${r.name}\n`);
   if (start >= 0) {
     const next = text.indexOf('\n## ', start + 4);
-    text = text.slice(0, start) + section + '\n' + (next >= 0 ? text.slice(next + 1) : '');
+    text = text.slice(0, start) + section + '\n' + (next >= 0 ? `\n${text.slice(next + 1)}` : '');
   } else text = `${text.trimEnd()}\n\n${section}\n`;
   writeFileSync(file, text);
 }
