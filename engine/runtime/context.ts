@@ -11,6 +11,7 @@ import {
   SourceFormatError, SourceUnavailableError, UndeclaredAccessError,
   type FetchOptions, type FetchedResponse, type ProcessorContext, type StoredObjectView,
 } from './processor.js';
+import { ids } from './keys.js';
 import { contentHash } from './rows.js';
 
 export interface RunInfo {
@@ -53,6 +54,14 @@ export function buildContext(plan: Plan, backends: Backends, run: RunInfo, env: 
     let m = collected.written.get(ref);
     if (!m) collected.written.set(ref, (m = new Map()));
     m.set(path, hash);
+  };
+  // Paths this partition's previous runs wrote, with their content hashes: an object or document whose
+  // bytes are unchanged is not rewritten (no I/O, no new GCS generation), only recorded.
+  const known = new Map<string, Promise<Record<string, { hash: string }>>>();
+  const unchanged = async (ref: string, path: string, hash: string) => {
+    let m = known.get(ref);
+    if (!m) known.set(ref, (m = backends.state.get<{ groups: Record<string, { hash: string }> }>('entity_hashes', ids.hashes(ref, run.partition)).then((d) => d?.groups ?? {})));
+    return (await m)[path]?.hash === hash;
   };
   const log = (level: string) => (message: string, detail?: Record<string, unknown>) => void collected.logs.push({ level, message, detail });
 
@@ -104,19 +113,22 @@ export function buildContext(plan: Plan, backends: Backends, run: RunInfo, env: 
       if (!patternRegex(a.path).test(path)) throw new UndeclaredAccessError(`object path ${path} does not match ${ref}'s pattern ${a.path}`);
       const isJson = typeof body === 'object' && !Buffer.isBuffer(body);
       const data = isJson ? JSON.stringify(body, null, 2) : body;
-      await backends.objects.put(a.bucket, path, data, {
-        contentType: opts.contentType ?? (isJson ? 'application/json' : 'application/octet-stream'),
-        cacheControl: opts.cacheControl,
-        metadata: { ...opts.metadata, execution_id: run.executionId, correlation_id: run.correlationId, processor: p.name, partition: run.partition },
-      });
-      record(ref, path, contentHash(data));
+      const hash = contentHash(data);
+      if (!(await unchanged(ref, path, hash)))
+        await backends.objects.put(a.bucket, path, data, {
+          contentType: opts.contentType ?? (isJson ? 'application/json' : 'application/octet-stream'),
+          cacheControl: opts.cacheControl,
+          metadata: { ...opts.metadata, execution_id: run.executionId, correlation_id: run.correlationId, processor: p.name, partition: run.partition },
+        });
+      record(ref, path, hash);
     },
     async putDocument(ref, path, doc) {
       const a = declaredOutput(ref, 'documents');
       if (a.kind !== 'documents') return;
       if (!patternRegex(a.path.replace(/\{date\}/, '{d}')).test(path)) throw new UndeclaredAccessError(`document path ${path} does not match ${ref}'s pattern ${a.path}`);
-      await backends.documents.put(path, doc);
-      record(ref, path, contentHash(JSON.stringify(doc)));
+      const hash = contentHash(JSON.stringify(doc));
+      if (!(await unchanged(ref, path, hash))) await backends.documents.put(path, doc);
+      record(ref, path, hash);
     },
     fetch: (url, opts) => fetchWithRetry(url, opts, run.signal),
     async fetchJson<T>(url: string, opts?: FetchOptions) {
