@@ -38,9 +38,15 @@ describe('unchanged published content', () => {
     }, { spec: SPEC });
     const puts: string[] = [];
     const put = h.backends.objects.put.bind(h.backends.objects);
-    h.backends.objects.put = async (b, p, body, o) => void puts.push(p) ?? put(b, p, body, o);
+    h.backends.objects.put = async (b, p, body, o) => {
+      puts.push(p);
+      return put(b, p, body, o);
+    };
     const dput = h.backends.documents.put.bind(h.backends.documents);
-    h.backends.documents.put = async (p, d) => void puts.push(p) ?? dput(p, d);
+    h.backends.documents.put = async (p, d) => {
+      puts.push(p);
+      return dput(p, d);
+    };
     try {
       await runCascade(h, { dates: ['2025-08-01'] });
       assert.deepEqual(puts.sort(), ['cards/a', 'cards/b', 'pages/a.json', 'pages/b.json']);
