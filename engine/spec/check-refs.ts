@@ -179,7 +179,6 @@ export function checkReferences(spec: RawSpec, src: SourceMap): Diagnostic[] {
       if (!entities.includes(s)) return unknown('PIPE027', [...base, 'scopes', i], 'entity kind', s, entities, 'declare it under `entities:`');
       if (outTable && !outTable.entities?.[s])
         add('PIPE035', [...base, 'scopes', i], `processor \`${name}\` runs scoped to \`${s}\`, but its output table \`${tables[0]}\` has no \`${s}\` entity column`, `map \`${s}\` to a column under the output table's \`entities:\`, or drop the scope`);
-      if (!outTable) add('PIPE035', [...base, 'scopes', i], `processor \`${name}\` writes collections, which cannot be written for a scope`, 'remove `scopes`');
     });
     if (p.fan_out) {
       const f = p.fan_out;

@@ -117,7 +117,7 @@ const processor = obj(
     },
     reads: mapOf('Inputs: table or collection → how it is read. Only declared inputs may be read.', read, ASSET_REF),
     triggers: list('Inputs whose update makes the engine consider this processor. Default: its same-partition reads; none for a processor a stage level or a gate fires.', { type: 'string', pattern: ASSET_REF }, { uniqueItems: true }),
-    scopes: list('Entity kinds it can run for a subset of (changed entities only). Otherwise it always runs for the whole partition.', { type: 'string' }, { uniqueItems: true }),
+    scopes: list('Entity kinds it can run for a subset of (changed entities only). Otherwise it always runs for the whole partition. A collection writer (publisher) decides which of its files a scope covers; collections are never pruned by a scoped run.', { type: 'string' }, { uniqueItems: true }),
     timeout: duration('Longest a run may take; the lease expires after it (plus a margin) and another runner may take over.', DEFAULTS.processor.timeout),
     retry,
     code_version: str('Bump when the code changes in a way that should recompute outputs: it is part of the input fingerprint.', { default: DEFAULTS.processor.code_version }),

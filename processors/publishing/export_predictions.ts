@@ -58,6 +58,8 @@ export default defineProcessor('export_predictions', {
       ctx.read('nba_precompute.player_daily_cache'),
     ]);
     const v = dateView(ctx.partition, predictions, context);
+    // Scoped to changed players: their pages and games, plus the date-level files (which list everyone).
+    const only = ctx.scope?.kind === 'player' ? new Set(ctx.scope.ids) : null;
     const forms = recentForm(cache);
     const date = ctx.partition;
 
@@ -65,6 +67,7 @@ export default defineProcessor('export_predictions', {
     await publishObject(ctx, OBJECTS, `v1/best-bets/${date}.json`, 'best-bets', bestBetsFile(v));
     await publishDocument(ctx, 'documents/predictions_daily', `predictions/daily/${date}`, 'doc-predictions-daily', dailyDocument(v));
     for (const g of v.games) {
+      if (only && !g.players.some((p) => only.has(p.player))) continue;
       await publishDocument(ctx, 'documents/games', `games/${g.gameId}`, 'doc-game', {
         game_id: g.gameId, game_date: date, home_team: g.homeTeam, away_team: g.awayTeam, recommendations: counts(g.players), player_props: g.players.map(playerEntry),
       });
@@ -73,6 +76,7 @@ export default defineProcessor('export_predictions', {
     if (latest) {
       await publishObject(ctx, OBJECTS, 'v1/tonight/all-players.json', 'tonight-all-players', tonightFile(v, forms));
       for (const p of v.players) {
+        if (only && !only.has(p.player)) continue;
         const file = playerFile(v, p, forms.get(p.player) ?? null);
         await publishObject(ctx, OBJECTS, `v1/players/${p.player}.json`, 'player', file);
         await publishDocument(ctx, 'documents/players', `players/${p.player}`, 'doc-player', file);
