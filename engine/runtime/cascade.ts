@@ -6,8 +6,6 @@ import type { LogEntry } from '../ports.js';
 import type { Plan } from '../spec/plan.js';
 import { mapLimit } from './engine.js';
 import type { LocalEngine } from './local.js';
-import { requestTopic } from './outbox.js';
-import { toWire } from '../core/messages.js';
 
 export interface CascadeRequest {
   dates: string[];
@@ -31,7 +29,7 @@ export function startingProcessors(plan: Plan, req: Pick<CascadeRequest, 'proces
 
 /** Runs the cascade for each date and returns the log entries it produced. */
 export async function runCascade(local: LocalEngine, req: CascadeRequest): Promise<LogEntry[]> {
-  const { engine, backends } = local;
+  const { engine } = local;
   const entries: LogEntry[] = [];
   const listener = (e: LogEntry) => void entries.push(e);
   engine.log.listeners.push(listener);
@@ -42,7 +40,7 @@ export async function runCascade(local: LocalEngine, req: CascadeRequest): Promi
     const runDate = async (date: string) => {
       for (const processor of starts) {
         const r = engine.request(processor, date, { reason: 'manual', source: req.backfill ? 'backfill' : 'cli', backfill: req.backfill ?? null, onlyIfNotDone: req.onlyIfNotDone, force: req.force });
-        await backends.bus.publish(requestTopic(engine.plan), toWire(engine.plan, r));
+        await engine.publishRequest(r);
       }
       if (concurrency > 1) await local.settle();
     };

@@ -2,7 +2,7 @@
 // normalizes them, routes them to candidates and runs each through decide → claim → execute →
 // complete (run.ts), then the follow-ups: gates, stage levels, checks (follow-ups.ts).
 import { randomUUID } from 'node:crypto';
-import { normalize } from '../core/messages.js';
+import { normalize, toWire } from '../core/messages.js';
 import { route } from '../core/route.js';
 import type { Candidate } from '../core/decide.js';
 import type { AssetUpdated, EngineEvent, PartitionVersion, RunRequested } from '../core/types.js';
@@ -13,7 +13,7 @@ import type { Executor } from './executor.js';
 import type { EngineFaults } from './faults.js';
 import { ids } from './keys.js';
 import { LogBuffer } from './log-buffer.js';
-import { addToOutbox, dispatch, requestTopic, tasksTopic, type OutboxEntry } from './outbox.js';
+import { addToOutbox, dispatch, engineTopics, requestTopic, type OutboxEntry } from './outbox.js';
 import { runTask } from './fanout.js';
 import { runCandidate, type CandidateOutcome } from './run.js';
 
@@ -70,8 +70,7 @@ export class Engine {
 
   /** Subscribe to every topic of the plan (local bus). */
   attach(bus: LocalBus): void {
-    const topics = new Set([...this.plan.phases.map((p) => p.topic), requestTopic(this.plan), tasksTopic(this.plan)]);
-    for (const t of topics) bus.subscribe(t, (d) => this.handle(d));
+    for (const t of engineTopics(this.plan)) bus.subscribe(t, (d) => this.handle(d));
   }
 
   /** Stop taking new work; resolves when in-flight runs finished or the bound passed. */
@@ -149,6 +148,11 @@ export class Engine {
 
   async dispatch(entries: OutboxEntry[]): Promise<void> {
     await dispatch(this.backends.bus, this.backends.state, entries);
+  }
+
+  /** Publish a run request on the engine's request topic (CLI, schedules, the service, replays). */
+  async publishRequest(r: RunRequested): Promise<void> {
+    await this.backends.bus.publish(requestTopic(this.plan), toWire(this.plan, r));
   }
 
   /** A run request as the CLI, schedules and the service make it. */

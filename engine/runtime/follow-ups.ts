@@ -81,6 +81,18 @@ export async function fireStage(engine: Engine, tx: StateTx, stage: string, part
   return levelRequests(engine.plan, epoch, 1, lineage.parents, now);
 }
 
+/** Fire a stage by itself (a schedule, a manual trigger): open an epoch, request level 1, record it. */
+export async function fireStageNow(engine: Engine, stage: string, partition: string, lineage: Lineage, backfill: BackfillFlags | null): Promise<number> {
+  const now = engine.now();
+  const { entries, epoch } = await engine.backends.state.transaction(async (tx) => {
+    const reqs = await fireStage(engine, tx, stage, partition, null, lineage, backfill);
+    return { entries: addToOutbox(engine.plan, tx, reqs, now), epoch: reqs[0]?.type === 'run_requested' ? reqs[0].stage?.epoch ?? 0 : 0 };
+  });
+  recordStageFire(engine, stage, partition, epoch, null, lineage.correlationId);
+  await engine.dispatch(entries);
+  return epoch;
+}
+
 /** A member of a stage level settled: advance the epoch when its whole level has. */
 export async function afterSettle(engine: Engine, cand: Candidate): Promise<void> {
   const st = cand.stage!;

@@ -20,6 +20,11 @@ export interface OutboxEntry {
 import { requestTopic, tasksTopic } from '../infra/topology.js';
 export { requestTopic, tasksTopic };
 
+/** Every topic the engine consumes: the phase topics, its run requests and its fan-out tasks. */
+export function engineTopics(plan: Plan): Set<string> {
+  return new Set([...plan.phases.map((p) => p.topic), requestTopic(plan), tasksTopic(plan)]);
+}
+
 /** The topic an event travels on: completions on their writer's phase topic, requests on the engine's. */
 export function topicOf(plan: Plan, e: EngineEvent): string {
   if (e.type === 'asset_updated') {

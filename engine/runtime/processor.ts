@@ -109,7 +109,7 @@ export function defineProcessor<N extends Known extends true ? keyof ProcessorRe
   name: N,
   def: { run(ctx: ProcessorContext<IOOf<N>>): Promise<void> | void },
 ): DefinedProcessor {
-  return { name, run: def.run as DefinedProcessor['run'], [PROCESSOR_BRAND]: true };
+  return defineUntypedProcessor(name, def as { run(ctx: ProcessorContext): Promise<void> | void });
 }
 
 /**

@@ -8,11 +8,9 @@ import { addDays, localDate } from '../core/dates.js';
 import type { EntityGroup } from '../core/scope.js';
 import type { SchedulePlan } from '../spec/plan.js';
 import type { Engine } from './engine.js';
-import { evaluateGateNow, fireStage, recordStageFire } from './follow-ups.js';
+import { evaluateGateNow, fireStageNow } from './follow-ups.js';
 import { ids } from './keys.js';
-import { addToOutbox, requestTopic } from './outbox.js';
 import { loadSnapshot } from './snapshot.js';
-import { toWire } from '../core/messages.js';
 
 export interface TickResult {
   schedule: string;
@@ -54,13 +52,7 @@ export async function tickSchedule(engine: Engine, name: string, at: number, opt
     return done('gate', [`gate ${s.target.name}: ${d.kind}`, ...d.reasons]);
   }
   if (s.target.kind === 'stage') {
-    const now = engine.now();
-    const { entries, epoch } = await backends.state.transaction(async (tx) => {
-      const reqs = await fireStage(engine, tx, s.target.name, partition, null, { correlationId: `schedule-${name}-${partition}`, parents: [] }, null);
-      return { entries: addToOutbox(plan, tx, reqs, now), epoch: reqs[0]?.type === 'run_requested' ? reqs[0].stage?.epoch ?? 0 : 0 };
-    });
-    recordStageFire(engine, s.target.name, partition, epoch, null, `schedule-${name}-${partition}`);
-    await engine.dispatch(entries);
+    await fireStageNow(engine, s.target.name, partition, { correlationId: `schedule-${name}-${partition}`, parents: [] }, null);
     return done('stage', [`stage ${s.target.name} fired`]);
   }
 
@@ -72,7 +64,7 @@ export async function tickSchedule(engine: Engine, name: string, at: number, opt
     const present = await entityIds(engine, p.table ?? p.output, partition, s.stragglers.entity);
     const missing = [...expected].filter((id) => !present.has(id)).sort();
     if (!missing.length) return done('skip:no-stragglers', [`all ${expected.size} ${s.stragglers.entity} of ${s.stragglers.expected} are in ${p.output}`]);
-    await publishRequest(engine, engine.request(p.name, partition, { reason: 'straggler', source: name, scope: { kind: s.stragglers.entity, ids: missing }, force: true }));
+    await engine.publishRequest(engine.request(p.name, partition, { reason: 'straggler', source: name, scope: { kind: s.stragglers.entity, ids: missing }, force: true }));
     return done('requested', [`rerunning ${missing.length} straggler(s): ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? '…' : ''}`]);
   }
 
@@ -95,13 +87,10 @@ export async function tickSchedule(engine: Engine, name: string, at: number, opt
     await engine.alerts.send({ severity: 'error', kind: 'schedule:not-ready', title: `schedule ${name}: ${p.name} not ready for ${partition}`, message: d.reasons.join('; '), partition, processor: p.name, ts: engine.now() });
     return done('skip:not-ready', d.reasons);
   }
-  await publishRequest(engine, engine.request(p.name, partition, { reason: 'schedule', source: name, correlationId: base.lineage.correlationId, onlyIfNotDone: s.onlyIfNotDone }));
+  await engine.publishRequest(engine.request(p.name, partition, { reason: 'schedule', source: name, correlationId: base.lineage.correlationId, onlyIfNotDone: s.onlyIfNotDone }));
   return done('requested', [`requested ${p.name} for ${partition}`]);
 }
 
-async function publishRequest(engine: Engine, r: ReturnType<Engine['request']>): Promise<void> {
-  await engine.backends.bus.publish(requestTopic(engine.plan), toWire(engine.plan, r));
-}
 
 /** In-process cron for long-lived local processes (`pipeline serve`). Returns a stop function. */
 export function startCron(engine: Engine, onError: (e: Error) => void = () => undefined): () => void {

@@ -8,13 +8,12 @@ import { isDate, dateRange } from '../core/dates.js';
 import { normalize } from '../core/messages.js';
 import type { Scope } from '../core/types.js';
 import type { Engine } from '../runtime/engine.js';
-import { evaluateGateNow, fireStage, recordStageFire } from '../runtime/follow-ups.js';
+import { evaluateGateNow, fireStageNow } from '../runtime/follow-ups.js';
 import { explain, status, trace } from '../runtime/inspect.js';
-import { addToOutbox, requestTopic, tasksTopic } from '../runtime/outbox.js';
+import { engineTopics } from '../runtime/outbox.js';
 import { reconcile } from '../runtime/reconciler.js';
 import type { RunRecord } from '../runtime/run.js';
 import { tickSchedule } from '../runtime/schedules.js';
-import { toWire } from '../core/messages.js';
 import { HttpError, readJson, send } from './http.js';
 import type { ServiceLogger } from './log.js';
 import type { OidcVerifier } from './oidc.js';
@@ -44,7 +43,7 @@ export function createService(opts: ServiceOptions): Service {
   const { engine, logger } = opts;
   const plan = engine.plan;
   const limit = opts.maxBodyBytes ?? 1024 * 1024;
-  const topics = new Set([...plan.phases.map((p) => p.topic), requestTopic(plan), tasksTopic(plan)]);
+  const topics = engineTopics(plan);
   const loggedRejections = new Set<string>();
   const contracts = messageValidatorFor(plan);
   let draining = false;
@@ -129,20 +128,13 @@ export function createService(opts: ServiceOptions): Service {
     for (const d of dates) {
       if (target === 'processor') {
         const r = engine.request(name, d, { reason: 'manual', source: 'http', scope, backfill, force: b.force === true });
-        await engine.backends.bus.publish(requestTopic(plan), toWire(plan, r));
+        await engine.publishRequest(r);
         results.push({ date: d, correlationId: r.correlationId });
       } else if (target === 'gate') {
         const g = await evaluateGateNow(engine, plan.gates.get(name)!, d, backfill);
         results.push({ date: d, gate: g.kind, reasons: g.reasons });
       } else {
-        const now = engine.now();
-        const lineage = { correlationId: engine.newId(), parents: [] };
-        const { entries, epoch } = await engine.backends.state.transaction(async (tx) => {
-          const reqs = await fireStage(engine, tx, name, d, null, lineage, backfill);
-          return { entries: addToOutbox(plan, tx, reqs, now), epoch: reqs[0]?.type === 'run_requested' ? reqs[0].stage?.epoch ?? 0 : 0 };
-        });
-        recordStageFire(engine, name, d, epoch, null, lineage.correlationId);
-        await engine.dispatch(entries);
+        const epoch = await fireStageNow(engine, name, d, { correlationId: engine.newId(), parents: [] }, backfill);
         results.push({ date: d, stage: name, epoch });
       }
     }

@@ -3,8 +3,6 @@
 import { listDeadLetters, replayDeadLetters } from '../../runtime/dlq.js';
 import { reconcile } from '../../runtime/reconciler.js';
 import { tickSchedule } from '../../runtime/schedules.js';
-import { requestTopic } from '../../runtime/outbox.js';
-import { toWire } from '../../core/messages.js';
 import type { RunRecord } from '../../runtime/run.js';
 import { didYouMean } from '../../spec/diagnostics.js';
 import { parsePhase } from '../args.js';
@@ -60,7 +58,7 @@ export const ops: Registrar = (program, io) => {
         for (const r of runs) if (phaseNo(r.processor) === from) targets.set(`${r.processor}|${r.partition}`, r);
         for (const r of targets.values()) {
           const req = local.engine.request(r.processor, r.partition, { reason: 'replay', source: 'cli', correlationId: opts.correlationId, parents: r.parents, force: true });
-          await local.backends.bus.publish(requestTopic(plan), toWire(plan, req));
+          await local.engine.publishRequest(req);
         }
         await local.settle();
         io.out(`replayed ${targets.size} run(s) of phase ${from} for correlation ${opts.correlationId}`);
