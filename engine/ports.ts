@@ -84,7 +84,9 @@ export type Collection =
   | 'outbox'
   | 'checks'
   | 'schedule_ticks'
-  | 'fanout';
+  | 'fanout'
+  | 'pending'
+  | 'messages';
 
 export interface Filter {
   /** Field equality (top-level fields of the record). */

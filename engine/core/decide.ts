@@ -23,6 +23,8 @@ export interface Candidate {
   force?: boolean;
   /** Skip when already done for the current inputs — also for sources, which otherwise always run. */
   onlyIfNotDone?: boolean;
+  /** The ticket its delivery settles (absent: a delivery from outside the engine's outbox). */
+  ticket?: string;
 }
 
 export interface Snapshot {
@@ -30,6 +32,8 @@ export interface Snapshot {
   versions: ReadonlyMap<string, PartitionVersion>;
   lastSuccess?: LastSuccess;
   lease?: Lease;
+  /** The lease's runner is known to be gone (its process is not alive): take it over at once. */
+  leaseHolderGone?: boolean;
   attempts?: AttemptState;
 }
 
@@ -108,8 +112,8 @@ export function decide(plan: Plan, cand: Candidate, snap: Snapshot, now: number)
     return { ...base, kind: 'skip:stop-after', reasons: [`backfill stops after phase ${cand.backfill!.stopAfter}; ${p.name} is in phase ${p.phase}`] };
 
   // Rules 3–4: a live lease means somebody is running it; ask them to re-evaluate when done.
-  if (snap.lease && snap.lease.expiresAt > now)
-    return { ...base, kind: 'rerun-requested', reasons: [`${p.name} is running for ${cand.partition} (execution ${snap.lease.token}, lease until ${new Date(snap.lease.expiresAt).toISOString()}); it re-evaluates when done`] };
+  if (leaseLive(snap, now))
+    return { ...base, kind: 'rerun-requested', reasons: [`${p.name} is running for ${cand.partition} (execution ${snap.lease!.token}, lease until ${new Date(snap.lease!.expiresAt).toISOString()}); it re-evaluates when done`] };
 
   const backfill = cand.backfill !== null;
   const evaluated = p.reads.map((r) => evaluateRead(r, cand.partition, snap, now, backfill));
@@ -137,11 +141,16 @@ export function decide(plan: Plan, cand: Candidate, snap: Snapshot, now: number)
       return { ...withInputs, kind: 'skip:duplicate', reasons: [`inputs unchanged since execution ${last.executionId} (fingerprint ${fp.slice(0, 12)}, scope ${scopeText(same ? last.scope : null)})`] };
   }
   const reasons = [triggerText(cand)];
-  if (snap.lease) reasons.push(`took over the expired lease of execution ${snap.lease.token}`);
+  if (snap.lease) reasons.push(`took over the ${snap.leaseHolderGone ? 'lease of a runner that is gone' : 'expired lease'} (execution ${snap.lease.token})`);
   if (last && dedup) reasons.push(`inputs changed since execution ${last.executionId}`);
   if (!dedup) reasons.push('a source: runs whenever requested; unchanged content stops the cascade');
   if (cand.force) reasons.push('forced: duplicate check skipped');
   return { ...withInputs, kind: 'run', reasons };
+}
+
+/** A lease another run may not take: unexpired, and its runner not known to be gone. */
+export function leaseLive(snap: Pick<Snapshot, 'lease' | 'leaseHolderGone'>, now: number): boolean {
+  return !!snap.lease && snap.lease.expiresAt > now && !snap.leaseHolderGone;
 }
 
 export function triggerText(c: Candidate): string {

@@ -23,6 +23,7 @@ function backfillWire(b: BackfillFlags | null) {
 /** Engine event → the wire message (body) and its attributes. */
 export function toWire(plan: Plan, e: EngineEvent): { data: Wire; attributes: Record<string, string> } {
   const attributes: Record<string, string> = { event_type: wireType(e), correlation_id: e.correlationId, partition: e.partition };
+  if (e.type !== 'task_requested' && e.ticket) attributes.ticket = e.ticket;
   const common = {
     event_type: wireType(e), partition: e.partition, [plan.partition.key]: e.partition, correlation_id: e.correlationId, parents: e.parents,
     timestamp: iso(e.emittedAt), ...backfillWire(e.backfill),
@@ -64,7 +65,12 @@ export function normalize(plan: Plan, topic: string, data: unknown, attributes: 
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return { ok: false, reason: 'message body must be a JSON object' };
   const m = data as Wire;
-  if (typeof m.event_type === 'string') return fromEngine(plan, m, now);
+  if (typeof m.event_type === 'string') {
+    const n = fromEngine(plan, m, now);
+    // The ticket travels as an attribute: it names the outbox entry that emitted the event.
+    if (n.ok && n.event.type !== 'task_requested' && typeof attributes.ticket === 'string' && attributes.ticket) n.event.ticket = attributes.ticket;
+    return n;
+  }
   if ((typeof m.scraper_name === 'string' || typeof m.name === 'string') && 'gcs_path' in m) {
     if (!accepts.includes('legacy')) return { ok: false, reason: `topic ${topic} does not accept legacy scraper messages (phases declare them with accepts: [legacy])` };
     return fromLegacy(plan, m, now);

@@ -25,6 +25,7 @@ function routeAssetUpdated(plan: Plan, e: AssetUpdated): Candidate[] {
     trigger: { kind: 'asset', asset: e.asset, version: e.version },
     lineage,
     backfill: e.backfill,
+    ...(e.ticket ? { ticket: e.ticket } : {}),
   }));
 }
 
@@ -39,5 +40,6 @@ export function candidateOfRequest(e: RunRequested): Candidate {
     stage: e.stage,
     force: e.force,
     onlyIfNotDone: e.onlyIfNotDone,
+    ...(e.ticket ? { ticket: e.ticket } : {}),
   };
 }

@@ -53,6 +53,8 @@ export interface AssetUpdated extends Lineage {
   emittedAt: number;
   /** Where it came from: engine, unified (another system), legacy scraper message, gcs notification. */
   origin: 'engine' | 'unified' | 'legacy' | 'gcs';
+  /** The ticket this delivery settles (transport: the outbox entry that emitted it). */
+  ticket?: string;
 }
 
 export type RequestReason = 'gate' | 'stage' | 'schedule' | 'manual' | 'rerun' | 'replay' | 'straggler';
@@ -73,6 +75,8 @@ export interface RunRequested extends Lineage {
   /** Skip when already done for the current inputs (schedules, resumable backfills). */
   onlyIfNotDone?: boolean;
   emittedAt: number;
+  /** The ticket this delivery settles (transport: the outbox entry that emitted it). */
+  ticket?: string;
 }
 
 /** One per-entity task of a fan-out run. */
@@ -105,22 +109,75 @@ export interface PartitionVersion {
   changedEntities: ChangedEntities | null;
   executionId?: string;
   correlationId?: string;
+  /** Backfill flags of the run that wrote it: follow-ups evaluated from state (gates, the reconciler) keep them. */
+  backfill?: BackfillFlags | null;
 }
 
 export type RunStatus = 'claimed' | 'running' | 'succeeded' | 'failed' | 'skipped';
+
+/** Who holds a lease: a process on a host, so a dead holder is recognised without waiting for expiry. */
+export interface RunnerId {
+  id: string;
+  host: string;
+  pid: number;
+  startedAt: number;
+}
+
+/** What a run was asked to do: the merged context of the tickets it covers, kept for a rerun after a crash. */
+export interface RunContext {
+  scope: Scope | null;
+  backfill: BackfillFlags | null;
+  stage?: StageContext;
+  lineage: Lineage;
+  force?: boolean;
+  onlyIfNotDone?: boolean;
+}
 
 export interface Lease {
   processor: string;
   partition: string;
   /** The holder's execution id: completion is refused unless it still matches (fencing). */
   token: string;
+  /** Renewed by the holder's heartbeat; a lease past it, or whose runner is gone, is taken over. */
   expiresAt: number;
   claimedAt: number;
   attempt: number;
-  /** A trigger arrived during the run: re-evaluate once the holder finishes. */
-  rerunRequested: boolean;
-  /** The request to re-evaluate with (the latest trigger seen while leased). */
-  rerun?: RunRequested;
+  /** The runner holding it (absent: held by a fan-out's state, not by a process). */
+  runner?: RunnerId;
+  /** The tickets this run settles when it completes. */
+  covers: string[];
+  /** The request context, so a reclaimed run is requested again with its stage, scope and backfill. */
+  context: RunContext;
+}
+
+/**
+ * One trigger of a processor for a partition that is not settled yet: written in the transaction that
+ * emits it (the outbox entry's id), closed by the decision that evaluates the processor on inputs that
+ * include it. While a processor has open tickets, everything downstream of it waits (glitch-free waves).
+ */
+export interface Ticket {
+  id: string;
+  at: number;
+  reason: string;
+  source: string;
+  scope: Scope | null;
+  backfill: BackfillFlags | null;
+  stage?: StageContext;
+  lineage: Lineage;
+  force?: boolean;
+  onlyIfNotDone?: boolean;
+}
+
+/** A processor's unsettled work for a partition; absent when everything it was asked to do is settled. */
+export interface PendingMark {
+  processor: string;
+  partition: string;
+  tickets: Ticket[];
+  /** Its latest run for these tickets failed for good: it holds downstream until fixed or replayed. */
+  failed?: { executionId: string; error: string; at: number; fingerprint?: string };
+  /** It was held back by unsettled upstream work; released when that settles. */
+  deferred?: { since: number; reasons: string[] };
+  updatedAt: number;
 }
 
 /** The last successful run of (processor, partition): what dedup compares against. */
@@ -169,6 +226,8 @@ export interface StageEpoch {
   level: number;
   lineage: Lineage;
   backfill: BackfillFlags | null;
+  /** running until its last level settled (done) or a level halted it. */
+  status?: 'running' | 'done' | 'halted';
 }
 
 export interface StageMember {
@@ -189,7 +248,9 @@ export type DecisionKind =
   | 'skip:stop-after'
   | 'skip:backoff'
   | 'skip:terminal'
+  | 'skip:redelivered'
   | 'rerun-requested'
+  | 'held'
   | 'fail:stale';
 
 /** What the core saw of one input when deciding. */

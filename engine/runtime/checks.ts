@@ -5,7 +5,7 @@ import { formatDuration } from '../spec/duration.js';
 import type { CheckPlan } from '../spec/plan.js';
 import type { EntityGroup } from '../core/scope.js';
 import type { PartitionVersion } from '../core/types.js';
-import type { Engine } from './engine.js';
+import type { EngineHost as Engine } from './host.js';
 import { ids } from './keys.js';
 
 export interface CheckResult {
@@ -64,7 +64,7 @@ export async function evaluateCheck(engine: Engine, c: CheckPlan, partition: str
   return result;
 }
 
-export async function evaluateChecks(engine: Engine, table: string, partition: string, _ctx: { correlationId: string; executionId: string }): Promise<CheckResult[]> {
+export async function evaluateChecks(engine: Engine, table: string, partition: string): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   for (const name of engine.plan.checksOf.get(table) ?? []) out.push(await evaluateCheck(engine, engine.plan.checks.get(name)!, partition, false));
   return out;

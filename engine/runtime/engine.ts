@@ -2,20 +2,26 @@
 // normalizes them, routes them to candidates and runs each through decide → claim → execute →
 // complete (run.ts), then the follow-ups: gates, stage levels, checks (follow-ups.ts).
 import { randomUUID } from 'node:crypto';
-import { normalize, toWire } from '../core/messages.js';
+import { normalize } from '../core/messages.js';
 import { route } from '../core/route.js';
 import type { Candidate } from '../core/decide.js';
-import type { AssetUpdated, EngineEvent, PartitionVersion, RunRequested } from '../core/types.js';
+import type { AssetUpdated, EngineEvent, PartitionVersion, RunnerId, RunRequested } from '../core/types.js';
 import type { Backends, Delivery, HandleResult, LocalBus, LogEntry } from '../ports.js';
 import type { Plan } from '../spec/plan.js';
 import { AlertRouter } from './alerts.js';
 import type { Executor } from './executor.js';
 import type { EngineFaults } from './faults.js';
+import type { EngineHost } from './host.js';
 import { ids } from './keys.js';
 import { LogBuffer } from './log-buffer.js';
-import { addToOutbox, dispatch, engineTopics, requestTopic, type OutboxEntry } from './outbox.js';
+import { dispatch, engineTopics, type OutboxEntry } from './outbox.js';
 import { runTask } from './fanout.js';
 import { runCandidate, type CandidateOutcome } from './run.js';
+import { hostLiveness, processRunner, selfOnlyLiveness, type Liveness } from './runner.js';
+import { emit, emitInTx } from './tickets.js';
+
+/** A lease lives this long without a heartbeat (renewed every third of it while its run is alive). */
+export const DEFAULT_LEASE_TTL_MS = 30_000;
 
 export interface EngineOptions {
   plan: Plan;
@@ -30,9 +36,15 @@ export interface EngineOptions {
   dryRun?: boolean;
   /** Fault injection (crash tests only). */
   faults?: EngineFaults;
+  /** The runner this engine's leases name (default: this process). */
+  runner?: RunnerId;
+  /** Whether another lease holder is alive (default: checked by pid on this host for the local backend). */
+  liveness?: Liveness;
+  /** Lease life without a heartbeat (default 30 s). */
+  leaseTtlMs?: number;
 }
 
-export class Engine {
+export class Engine implements EngineHost {
   readonly plan: Plan;
   readonly backends: Backends;
   readonly executor: Executor;
@@ -40,6 +52,9 @@ export class Engine {
   readonly alerts: AlertRouter;
   readonly dryRun: boolean;
   readonly faults: EngineFaults | undefined;
+  readonly runner: RunnerId;
+  readonly liveness: Liveness;
+  readonly leaseTtlMs: number;
   private readonly concurrency: number;
   /** Runs in flight in this process (for graceful shutdown and status). */
   readonly inFlight = new Set<Promise<unknown>>();
@@ -52,6 +67,9 @@ export class Engine {
     this.concurrency = opts.concurrency ?? 4;
     this.dryRun = opts.dryRun ?? false;
     this.faults = opts.faults;
+    this.runner = opts.runner ?? processRunner();
+    this.liveness = opts.liveness ?? (opts.backends.kind === 'local' ? hostLiveness(this.runner) : selfOnlyLiveness(this.runner));
+    this.leaseTtlMs = opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.log = new LogBuffer(opts.backends.warehouse, opts.log);
     this.alerts = new AlertRouter(opts.plan, this.log, opts.env ?? {});
   }
@@ -108,9 +126,8 @@ export class Engine {
 
   private async process(event: EngineEvent): Promise<HandleResult> {
     if (event.type === 'asset_updated' && event.version === undefined) {
-      const recorded = await this.recordExternal(event);
-      if (!recorded) return { outcome: 'ack' };
-      event = recorded;
+      await this.recordExternal(event);
+      return { outcome: 'ack' };
     }
     if (event.type === 'task_requested') return aggregate([await runTask(this, event)]);
     const candidates = route(this.plan, event);
@@ -118,41 +135,43 @@ export class Engine {
     return aggregate(outcomes);
   }
 
-  /** An update reported from outside (legacy scraper, GCS, another system): record a new version. */
-  private async recordExternal(e: AssetUpdated): Promise<AssetUpdated | undefined> {
+  /**
+   * An update reported from outside (legacy scraper, GCS, another system): record a new version and,
+   * in the same transaction, emit it as the engine's own update (with its tickets), so a crash after
+   * the record cannot lose the processors it triggers.
+   */
+  private async recordExternal(e: AssetUpdated): Promise<void> {
     const now = this.now();
     const asset = this.plan.assets.get(e.asset)!;
     let rows = e.rows;
     if (rows === undefined && asset.kind === 'table') rows = (await this.backends.warehouse.stats(asset, e.partition)).rows;
-    const v = await this.backends.state.transaction(async (tx) => {
+    const r = await this.backends.state.transaction(async (tx) => {
       const prev = await tx.get<PartitionVersion>('versions', ids.version(e.asset, e.partition));
       if (prev && prev.correlationId === e.correlationId) return undefined; // the same report, redelivered
       const next: PartitionVersion = {
         asset: e.asset, partition: e.partition, version: (prev?.version ?? 0) + 1, rows: rows ?? -1, updatedAt: e.emittedAt || now,
-        changedEntities: null, correlationId: e.correlationId,
+        changedEntities: null, correlationId: e.correlationId, backfill: e.backfill,
       };
       tx.set('versions', ids.version(e.asset, e.partition), next);
-      return next;
+      const { ticket: _t, ...event } = e;
+      return { v: next, entries: await emitInTx(this, tx, [{ ...event, version: next.version, rows: next.rows }], now) };
     });
-    this.record({ event: v ? 'external:recorded' : 'external:duplicate', partition: e.partition, correlationId: e.correlationId, detail: { asset: e.asset, origin: e.origin, version: v?.version } });
-    return v ? { ...e, version: v.version, rows: v.rows } : undefined;
+    this.record({ event: r ? 'external:recorded' : 'external:duplicate', partition: e.partition, correlationId: e.correlationId, detail: { asset: e.asset, origin: e.origin, version: r?.v.version } });
+    if (r) await this.dispatch(r.entries);
   }
 
-  /** Write events to the outbox in their own transaction and dispatch them. */
+  /** Emit events (outbox + tickets) in their own transaction and dispatch them. */
   async emit(events: EngineEvent[]): Promise<void> {
-    if (!events.length) return;
-    const now = this.now();
-    const entries = await this.backends.state.transaction(async (tx) => addToOutbox(this.plan, tx, events, now));
-    await this.dispatch(entries);
+    await emit(this, events);
   }
 
   async dispatch(entries: OutboxEntry[]): Promise<void> {
     await dispatch(this.backends.bus, this.backends.state, entries);
   }
 
-  /** Publish a run request on the engine's request topic (CLI, schedules, the service, replays). */
+  /** Send a run request (CLI, schedules, the service): through the outbox, with its ticket. */
   async publishRequest(r: RunRequested): Promise<void> {
-    await this.backends.bus.publish(requestTopic(this.plan), toWire(this.plan, r));
+    await emit(this, [r]);
   }
 
   /** A run request as the CLI, schedules and the service make it. */

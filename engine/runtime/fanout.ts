@@ -8,10 +8,10 @@ import type { EntityGroup } from '../core/scope.js';
 import type { Decision, Lease, StageContext, TaskRequested } from '../core/types.js';
 import type { ProcessorPlan } from '../spec/plan.js';
 import { isRetryable, backoffMs } from './backoff.js';
-import type { Engine } from './engine.js';
+import type { EngineHost as Engine } from './host.js';
 import { ids } from './keys.js';
 import { addToOutbox } from './outbox.js';
-import { complete, failRun, type CandidateOutcome } from './run.js';
+import { complete, failRun, type CandidateOutcome } from './completion.js';
 
 export interface FanOutRun {
   kind: 'fanout';
@@ -71,8 +71,10 @@ export async function startFanOut(engine: Engine, cand: Candidate, p: ProcessorP
   const entries = await engine.backends.state.transaction(async (tx) => {
     const lease = await tx.get<Lease>('leases', ids.lease(p.name, cand.partition));
     if (!lease || lease.token !== executionId) return undefined;
-    // The coordinator holds the lease for the whole fan-out: until the wait bound, plus the usual margin.
-    tx.set('leases', ids.lease(p.name, cand.partition), { ...lease, expiresAt: now + f.waitMs + p.leaseMs });
+    // The fan-out's state holds the lease for the whole fan-out (until the wait bound, plus the usual
+    // margin), not this process: any instance's tasks complete it, and the reconciler settles it when due.
+    const { runner: _r, ...held } = lease;
+    tx.set('leases', ids.lease(p.name, cand.partition), { ...held, expiresAt: now + f.waitMs + p.leaseMs } satisfies Lease);
     const run: FanOutRun = {
       kind: 'fanout', executionId, processor: p.name, partition: cand.partition, entity: f.entity, expected, status: 'running', startedAt: now,
       deadline: now + f.waitMs, round: 1, candidate: cand, correlationId, attempt,

@@ -3,11 +3,13 @@
 // or every run of a correlation id), and status (per phase and processor: state, rows, last run,
 // warnings, stuck leases and gates waiting past their deadline).
 import { evaluateGate } from '../core/gates.js';
-import type { AttemptState, GateFire, Lease, PartitionVersion } from '../core/types.js';
+import type { AttemptState, GateFire, Lease, PartitionVersion, PendingMark } from '../core/types.js';
 import type { LogEntry } from '../ports.js';
 import type { Engine } from './engine.js';
 import { ids } from './keys.js';
-import type { RunRecord } from './run.js';
+import { leaseGone } from './reconciler.js';
+import type { RunRecord } from './records.js';
+import { runnerText } from './runner.js';
 
 export async function explain(engine: Engine, processor: string, partition: string): Promise<LogEntry[]> {
   await engine.log.flush();
@@ -57,7 +59,7 @@ export async function trace(engine: Engine, id: string, maxDepth = 50): Promise<
 export interface ProcessorStatus {
   processor: string;
   phase: string;
-  state: 'succeeded' | 'running' | 'stuck' | 'failed' | 'retrying' | 'skipped' | 'never-run';
+  state: 'succeeded' | 'running' | 'stuck' | 'failed' | 'retrying' | 'waiting' | 'triggered' | 'skipped' | 'never-run';
   rows?: number;
   version?: number;
   updatedAt?: number;
@@ -101,21 +103,33 @@ export async function status(engine: Engine, partition: string): Promise<StatusR
   const processors: ProcessorStatus[] = [];
   for (const name of plan.order) {
     const p = plan.processors.get(name)!;
-    const [v, lease, attempts] = await Promise.all([
+    const [v, lease, attempts, mark] = await Promise.all([
       state.get<PartitionVersion>('versions', ids.version(p.output, partition)),
       state.get<Lease>('leases', ids.lease(name, partition)),
       state.get<AttemptState>('attempts', ids.attempts(name, partition)),
+      state.get<PendingMark>('pending', ids.pending(name, partition)),
     ]);
     const run = lastRun.get(name);
     const d = lastDecision.get(name);
     let st: ProcessorStatus['state'] = 'never-run';
     let note = '';
-    if (lease && lease.expiresAt <= now) {
+    const gone = lease ? leaseGone(engine, lease, now) : undefined;
+    const waitingTickets = mark ? mark.tickets.filter((t) => !lease?.covers.includes(t.id)).length : 0;
+    if (lease && gone) {
       st = 'stuck';
-      note = `claimed by ${lease.token} until ${new Date(lease.expiresAt).toISOString()} (lease expired: run \`pipeline reconcile\`)`;
+      note = `claimed by ${lease.token} (${runnerText(lease.runner)}), but ${gone}: run \`pipeline reconcile\``;
     } else if (lease) {
       st = 'running';
-      note = `since ${new Date(lease.claimedAt).toISOString()}, attempt ${lease.attempt}${lease.rerunRequested ? ', rerun requested' : ''}`;
+      note = `since ${new Date(lease.claimedAt).toISOString()}, attempt ${lease.attempt}, ${runnerText(lease.runner)}${waitingTickets ? `, ${waitingTickets} more trigger(s) waiting` : ''}`;
+    } else if (mark?.failed) {
+      st = 'failed';
+      note = `failed for good: ${mark.failed.error}; downstream waits until it is fixed (\`pipeline dlq replay\`, or run it with --force)`;
+    } else if (mark?.deferred) {
+      st = 'waiting';
+      note = mark.deferred.reasons.join('; ');
+    } else if (mark) {
+      st = attempts && !attempts.terminal ? 'retrying' : 'triggered';
+      note = attempts && !attempts.terminal ? `attempt ${attempts.attempts} failed: ${attempts.lastError}` : `${mark.tickets.length} trigger(s) not yet delivered`;
     } else if (attempts?.terminal) {
       st = 'failed';
       note = `failed for good after ${attempts.attempts} attempt(s): ${attempts.lastErrorType}: ${attempts.lastError}`;

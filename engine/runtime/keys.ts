@@ -10,5 +10,6 @@ export const ids = {
   stageEpoch: (stage: string, partition: string) => `${stage}|${partition}`,
   stageMember: (stage: string, partition: string, processor: string) => `${stage}|${partition}|${processor}`,
   check: (check: string, partition: string) => `${check}|${partition}`,
+  pending: (processor: string, partition: string) => `${processor}|${partition}`,
   scheduleTick: (schedule: string, at: string) => `${schedule}|${at}`,
 };

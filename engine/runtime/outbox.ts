@@ -3,7 +3,7 @@
 // reconciler re-dispatches (consumers dedupe, so a second publish is harmless).
 import { randomUUID } from 'node:crypto';
 import { toWire } from '../core/messages.js';
-import type { EngineEvent } from '../core/types.js';
+import type { EngineEvent, RunnerId } from '../core/types.js';
 import type { Bus, StateStore, StateTx, WireMessage } from '../ports.js';
 import type { Plan } from '../spec/plan.js';
 
@@ -14,6 +14,8 @@ export interface OutboxEntry {
   createdAt: number;
   /** For queries: all outbox entries share this value. */
   kind: 'outbox';
+  /** The runner whose dispatcher publishes it: when that runner is gone, the reconciler does at once. */
+  runner?: RunnerId;
 }
 
 // Topic names come from the one topology derivation (also used by codegen and `infra apply`).
@@ -35,9 +37,10 @@ export function topicOf(plan: Plan, e: EngineEvent): string {
   return e.type === 'task_requested' ? tasksTopic(plan) : requestTopic(plan);
 }
 
-export function addToOutbox(plan: Plan, tx: StateTx, events: EngineEvent[], now: number): OutboxEntry[] {
-  return events.map((e) => {
-    const entry: OutboxEntry = { id: randomUUID(), topic: topicOf(plan, e), message: toWire(plan, e), createdAt: now, kind: 'outbox' };
+/** Write events to the outbox (use tickets.ts's emitInTx, which also opens their tickets). */
+export function addToOutbox(plan: Plan, tx: StateTx, events: EngineEvent[], now: number, entryIds?: string[], runner?: RunnerId): OutboxEntry[] {
+  return events.map((e, i) => {
+    const entry: OutboxEntry = { id: entryIds?.[i] ?? randomUUID(), topic: topicOf(plan, e), message: toWire(plan, e), createdAt: now, kind: 'outbox', ...(runner ? { runner } : {}) };
     tx.set('outbox', entry.id, entry);
     return entry;
   });

@@ -1,17 +1,22 @@
-// The reconciler: repairs what crashes leave behind. It reclaims expired leases (the run is marked
-// failed and requested again with its lineage), re-dispatches outbox entries nobody published,
-// fires gates whose condition holds but did not fire (deadlines included), advances stage levels
-// whose members all settled, and finalizes checks past their deadline. Idempotent: safe to run often.
+// The reconciler: repairs what crashes leave behind, at once rather than after timeouts. It reclaims
+// leases whose runner is gone (its process is not alive on this host) or whose heartbeat stopped (the
+// lease expired): the run is marked failed and requested again with its stage, scope, backfill and
+// lineage. It re-dispatches outbox entries whose dispatcher died (or that are older than a grace), fires
+// gates whose condition holds but did not fire (deadlines included, keeping a backfill's stop-after),
+// advances stage levels whose members all settled, releases held processors whose upstream settled,
+// and finalizes checks past their deadline. Idempotent: safe to run often.
 import { instantOf, addDays, localDate } from '../core/dates.js';
 import { stageStep, levelRequests } from '../core/stages.js';
-import type { Lease, PartitionVersion, StageEpoch, StageMember } from '../core/types.js';
+import type { Lease, PartitionVersion, PendingMark, StageEpoch, StageMember } from '../core/types.js';
 import { evaluateCheck, type CheckResult } from './checks.js';
-import type { Engine } from './engine.js';
 import { settleDueFanOuts } from './fanout.js';
-import { evaluateGateNow } from './follow-ups.js';
+import { evaluateGateNow, releaseHeld } from './follow-ups.js';
+import type { EngineHost } from './host.js';
 import { ids } from './keys.js';
-import { addToOutbox, type OutboxEntry } from './outbox.js';
-import type { RunRecord } from './run.js';
+import type { OutboxEntry } from './outbox.js';
+import type { RunRecord } from './records.js';
+import { runnerText } from './runner.js';
+import { emitInTx } from './tickets.js';
 
 export interface ReconcileReport {
   leasesReclaimed: number;
@@ -20,100 +25,123 @@ export interface ReconcileReport {
   stagesAdvanced: number;
   checksFinalized: number;
   fanOutsSettled: number;
+  released: number;
 }
 
 export interface ReconcileOptions {
-  /** Only these partitions (default: partitions updated in the last `lookbackDays`, plus today's). */
+  /** Only these partitions (default: partitions updated in the last `lookbackDays`, with work pending, plus today's). */
   partitions?: string[];
   lookbackDays?: number;
-  /** Outbox entries younger than this are left to their own dispatcher. */
+  /** Outbox entries of a live (or unknown) dispatcher younger than this are left to it. */
   outboxGraceMs?: number;
 }
 
-export async function reconcile(engine: Engine, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
-  const { plan, backends } = engine;
-  const now = engine.now();
-  const report: ReconcileReport = { leasesReclaimed: 0, outboxRedispatched: 0, gatesFired: 0, stagesAdvanced: 0, checksFinalized: 0, fanOutsSettled: 0 };
+/** Why a lease may be taken from its holder now, or undefined while the holder is alive. */
+export function leaseGone(host: EngineHost, l: Lease, now: number): string | undefined {
+  if (l.runner && host.liveness(l.runner) === false) return `its runner (${runnerText(l.runner)}) is gone`;
+  if (l.expiresAt <= now) return `it expired ${Math.round((now - l.expiresAt) / 1000)}s ago (no heartbeat)`;
+  return undefined;
+}
 
-  // 1. Expired leases: the holder died. Release, record, and ask for the run again.
-  const expired = (await backends.state.query<Lease>('leases', { range: { field: 'expiresAt', lte: now } })).filter((l) => l.expiresAt <= now);
-  for (const l of expired) {
+export async function reconcile(host: EngineHost, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const { plan, backends } = host;
+  const now = host.now();
+  const report: ReconcileReport = { leasesReclaimed: 0, outboxRedispatched: 0, gatesFired: 0, stagesAdvanced: 0, checksFinalized: 0, fanOutsSettled: 0, released: 0 };
+
+  // 1. Leases of dead runners, or whose heartbeat stopped: release, record, and ask for the run again.
+  const leases = await backends.state.query<Lease>('leases', {});
+  for (const l of leases) {
+    const why = leaseGone(host, l, now);
+    if (!why) continue;
     const reclaimed = await backends.state.transaction(async (tx) => {
       const cur = await tx.get<Lease>('leases', ids.lease(l.processor, l.partition));
-      if (!cur || cur.token !== l.token || cur.expiresAt > now) return undefined;
+      if (!cur || cur.token !== l.token || !leaseGone(host, cur, now)) return undefined;
       tx.delete('leases', ids.lease(l.processor, l.partition));
       const run = await tx.get<RunRecord>('runs', l.token);
-      if (run && run.status === 'running') tx.set('runs', l.token, { ...run, status: 'failed', finishedAt: now, error: 'lease expired: the runner stopped renewing it (crashed or was killed)', errorType: 'LeaseExpired' });
-      const req = engine.request(l.processor, l.partition, {
-        reason: 'rerun', source: 'reconciler', correlationId: run?.correlationId, parents: run?.parents ?? [], backfill: l.rerun?.backfill ?? null, stage: l.rerun?.stage,
+      if (run && run.status === 'running') tx.set('runs', l.token, { ...run, status: 'failed', finishedAt: now, error: `lease reclaimed: ${why} (crashed or was killed)`, errorType: 'LeaseLost' });
+      const c = cur.context;
+      const req = host.request(l.processor, l.partition, {
+        reason: 'rerun', source: 'reconciler', scope: c.scope, correlationId: c.lineage.correlationId, parents: c.lineage.parents, backfill: c.backfill, stage: c.stage,
+        force: c.force, onlyIfNotDone: c.onlyIfNotDone,
       });
-      return { run, entries: addToOutbox(plan, tx, [req], now) };
+      return { run, entries: await emitInTx(host, tx, [req], now) };
     });
     if (!reclaimed) continue;
     report.leasesReclaimed++;
-    engine.record({ event: 'lease:reclaimed', executionId: l.token, processor: l.processor, partition: l.partition, correlationId: reclaimed.run?.correlationId, reasons: [`lease expired ${Math.round((now - l.expiresAt) / 1000)}s ago; the run is requested again`] });
-    await engine.dispatch(reclaimed.entries);
+    host.record({ event: 'lease:reclaimed', executionId: l.token, processor: l.processor, partition: l.partition, correlationId: reclaimed.run?.correlationId, reasons: [`the lease was taken back because ${why}; the run is requested again`] });
+    await host.dispatch(reclaimed.entries);
   }
 
   // 2. Outbox entries written but never published (a crash between commit and dispatch).
   const grace = opts.outboxGraceMs ?? 10_000;
-  const stale = (await backends.state.query<OutboxEntry>('outbox', { eq: { kind: 'outbox' } })).filter((e) => e.createdAt <= now - grace);
+  const outbox = await backends.state.query<OutboxEntry>('outbox', { eq: { kind: 'outbox' } });
+  // A dispatcher that is gone will never publish its entries; a live one (or one we cannot see) gets the grace.
+  const stale = outbox.filter((e) => e.createdAt <= now - grace || (e.runner !== undefined && host.liveness(e.runner) === false));
   if (stale.length) {
-    await engine.dispatch(stale);
+    await host.dispatch(stale);
     report.outboxRedispatched = stale.length;
-    engine.record({ event: 'outbox:redispatched', reasons: [`${stale.length} event(s) published after a crash`] });
+    host.record({ event: 'outbox:redispatched', reasons: [`${stale.length} event(s) published after a crash`] });
   }
 
   // Fan-outs past their wait bound: complete at coverage, retry stragglers, or fail.
-  report.fanOutsSettled = await settleDueFanOuts(engine);
+  report.fanOutsSettled = await settleDueFanOuts(host);
 
-  // 3–5 for recent partitions.
-  const partitions = opts.partitions ?? (await recentPartitions(engine, opts.lookbackDays ?? 3));
+  // 3–6 for recent partitions and those with work pending.
+  const partitions = opts.partitions ?? (await recentPartitions(host, opts.lookbackDays ?? 3));
   for (const d of partitions) {
     for (const gate of plan.gates.values()) {
-      const dec = await evaluateGateNow(engine, gate, d, null);
+      const dec = await evaluateGateNow(host, gate, d);
       if (dec.kind === 'fire') report.gatesFired++;
     }
-    for (const stage of plan.stages.values()) if (await advanceStage(engine, stage.name, d)) report.stagesAdvanced++;
+    for (const stage of plan.stages.values()) if (await advanceStage(host, stage.name, d)) report.stagesAdvanced++;
+    report.released += await releaseHeld(host, d);
     for (const c of plan.checks.values()) {
       if (!c.deadline) continue;
       const due = instantOf(addDays(d, c.deadline.dayOffset), c.deadline.at, c.deadline.timezone);
       if (now < due) continue;
       const prev = await backends.state.get<CheckResult>('checks', ids.check(c.name, d));
       if (prev?.final) continue;
-      await evaluateCheck(engine, c, d, true);
+      await evaluateCheck(host, c, d, true);
       report.checksFinalized++;
     }
   }
-  await engine.log.flush();
+  await host.log.flush();
   return report;
 }
 
-async function recentPartitions(engine: Engine, days: number): Promise<string[]> {
-  const now = engine.now();
-  const recent = await engine.backends.state.query<PartitionVersion>('versions', { range: { field: 'updatedAt', gte: now - days * 86_400_000 } });
-  const set = new Set(recent.map((v) => v.partition));
-  set.add(localDate(now, engine.plan.partition.timezone));
+async function recentPartitions(host: EngineHost, days: number): Promise<string[]> {
+  const now = host.now();
+  const [recent, pending, leases] = await Promise.all([
+    host.backends.state.query<PartitionVersion>('versions', { range: { field: 'updatedAt', gte: now - days * 86_400_000 } }),
+    host.backends.state.query<PendingMark>('pending', {}),
+    host.backends.state.query<Lease>('leases', {}),
+  ]);
+  const set = new Set([...recent, ...pending, ...leases].map((v) => v.partition));
+  set.add(localDate(now, host.plan.partition.timezone));
   return [...set].sort();
 }
 
-/** Advance a stage epoch whose current level settled but whose advance was lost. */
-async function advanceStage(engine: Engine, stage: string, partition: string): Promise<boolean> {
-  const { plan, backends } = engine;
-  const now = engine.now();
+/** Advance a stage epoch whose current level settled but whose advance was lost (state written by an older engine). */
+async function advanceStage(host: EngineHost, stage: string, partition: string): Promise<boolean> {
+  const { plan, backends } = host;
+  const now = host.now();
   const res = await backends.state.transaction(async (tx) => {
     const epoch = await tx.get<StageEpoch>('stage_epochs', ids.stageEpoch(stage, partition));
-    if (!epoch) return [] as OutboxEntry[];
+    if (!epoch || epoch.status === 'done' || epoch.status === 'halted') return [] as OutboxEntry[];
     const names = plan.stages.get(stage)!.levels[epoch.level - 1] ?? [];
     const members = (await tx.getMany<StageMember>('stage_members', names.map((n) => ids.stageMember(stage, partition, n)))).filter((m): m is StageMember => !!m);
     const step = stageStep(plan, epoch, epoch.level, members);
+    if (step.kind === 'done' || step.kind === 'halt') {
+      tx.set('stage_epochs', ids.stageEpoch(stage, partition), { ...epoch, status: step.kind === 'done' ? 'done' : 'halted' } satisfies StageEpoch);
+      return [] as OutboxEntry[];
+    }
     if (step.kind !== 'advance') return [] as OutboxEntry[];
-    tx.set('stage_epochs', ids.stageEpoch(stage, partition), { ...epoch, level: step.level });
+    tx.set('stage_epochs', ids.stageEpoch(stage, partition), { ...epoch, level: step.level, status: 'running' } satisfies StageEpoch);
     const parents = members.filter((m) => m.epoch === epoch.epoch).map((m) => m.executionId).filter((x): x is string => !!x);
-    return addToOutbox(plan, tx, levelRequests(plan, epoch, step.level, parents, now), now);
+    return emitInTx(host, tx, levelRequests(plan, epoch, step.level, parents, now), now);
   });
   if (!res.length) return false;
-  engine.record({ event: 'stage:advance', partition, reasons: [`reconciler advanced stage ${stage}`], detail: { stage } });
-  await engine.dispatch(res);
+  host.record({ event: 'stage:advance', partition, reasons: [`reconciler advanced stage ${stage}`], detail: { stage } });
+  await host.dispatch(res);
   return true;
 }

@@ -210,7 +210,7 @@ export class StateBuilder {
   }
 
   lease(l: Partial<Lease> & { expiresAt: number }): this {
-    this.held = { processor: 'p', partition: D, token: 'exec-holder', claimedAt: ago(minutes(5)), attempt: 1, rerunRequested: false, ...l };
+    this.held = { processor: 'p', partition: D, token: 'exec-holder', claimedAt: ago(minutes(5)), attempt: 1, covers: [], context: { scope: null, backfill: null, lineage: { correlationId: 'c', parents: [] } }, ...l };
     return this;
   }
 

@@ -24,7 +24,7 @@ describe('decide: leases (§8.3–4)', () => {
   it('takes over an expired lease, saying whose', () => {
     const d = decideAt(plan, boxV2(), ready().lease({ token: 'exec-crashed', expiresAt: ago(minutes(1)) }));
     assert.equal(d.kind, 'run');
-    assert.deepEqual(d.reasons, ['triggered by raw.box v2', 'took over the expired lease of execution exec-crashed']);
+    assert.deepEqual(d.reasons, ['triggered by raw.box v2', 'took over the expired lease (execution exec-crashed)']);
   });
 
   it('treats a lease expiring exactly now as expired', () => {

@@ -6,7 +6,7 @@
 // with the new input (no lost update).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Lease, PartitionVersion } from '../../engine/core/types.js';
+import type { Lease, PartitionVersion, PendingMark } from '../../engine/core/types.js';
 import { requestTopic } from '../../engine/infra/topology.js';
 import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import type { RunRecord } from '../../engine/runtime/run.js';
@@ -82,7 +82,8 @@ describe('two instances behind one URL', integrationOptions(), () => {
       const late = w.proxy.to(`/events/${requestTopic(plan)}`);
       assert.deepEqual(late.map((r) => [r.target, r.status]), [[other.url, 204]]);
       const lease = await a.backends.state.get<Lease>('leases', `totals|${DAY}`);
-      assert.equal(lease?.rerunRequested, true);
+      const mark = await a.backends.state.get<PendingMark>('pending', `totals|${DAY}`);
+      assert.ok(mark?.tickets.some((t) => !lease!.covers.includes(t.id)), 'the late trigger waits on the holder as an open ticket');
       assert.equal(lease?.token, holder.logged('run:started', 'totals')[0]!.executionId, 'the lease is still the holder\'s');
       assert.equal(maxRunning, 1);
 

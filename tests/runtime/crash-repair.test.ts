@@ -73,7 +73,7 @@ describe('crash after the warehouse write', () => {
 
       const crashed = await h.state<RunRecord>('runs', lease.token);
       assert.equal(crashed?.status, 'failed');
-      assert.match(crashed!.error!, /lease expired/);
+      assert.match(crashed!.error!, /lease reclaimed: it expired/);
       const [repair] = h.logged('run:succeeded', 'totals');
       assert.equal(repair!.correlationId, update.correlationId, 'the repair run keeps the lineage');
 

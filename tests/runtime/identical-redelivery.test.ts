@@ -47,9 +47,17 @@ describe('identical re-delivered input', () => {
       assert.ok(raw);
       assert.deepEqual([updatesOn(h, 'tiny-transform'), updatesOn(h, 'tiny-publish')], [1, 1]);
 
+      // A redelivery of the very message: its ticket is settled, so it does nothing at all.
       await h.backends.bus.publish(raw.topic, raw.message);
       await h.settle();
+      assert.deepEqual([updatesOn(h, 'tiny-transform'), updatesOn(h, 'tiny-publish')], [1, 1], 'nothing new downstream');
+      assert.equal(runs.totals, 1);
+      assert.match(h.logged('skip:redelivered', 'totals')[0]!.reasons![0]!, /already settled/);
 
+      // The same content from outside the outbox (no ticket): the fingerprint says nothing changed.
+      const { ticket: _t, ...attributes } = raw.message.attributes;
+      await h.backends.bus.publish(raw.topic, { data: raw.message.data, attributes });
+      await h.settle();
       assert.deepEqual([updatesOn(h, 'tiny-transform'), updatesOn(h, 'tiny-publish')], [1, 1], 'nothing new downstream');
       assert.equal(runs.totals, 1);
       assert.match(h.logged('skip:duplicate', 'totals')[0]!.reasons![0]!, /inputs unchanged/);

@@ -38,7 +38,7 @@ describe('lease takeover', () => {
     processors.totals = defineUntypedProcessor('totals', { run: (ctx) => ctx.write([{ item: 'a', total: 10 }]) });
     const h = await harness(processors, { clock });
     try {
-      const dead: Lease = { processor: 'totals', partition: DAY, token: 'dead-runner', claimedAt: T0 - 3_600_000, expiresAt: T0 - 1, attempt: 1, rerunRequested: false };
+      const dead: Lease = { processor: 'totals', partition: DAY, token: 'dead-runner', claimedAt: T0 - 3_600_000, expiresAt: T0 - 1, attempt: 1, covers: [], context: { scope: null, backfill: null, lineage: { correlationId: 'c', parents: [] } } };
       await h.backends.state.transaction(async (tx) => tx.set('leases', `totals|${DAY}`, dead));
 
       const update = await h.given.update('raw.events', DAY, [{ item: 'a', value: 1 }]);
@@ -47,7 +47,7 @@ describe('lease takeover', () => {
 
       const [started] = h.logged('run:started', 'totals');
       assert.ok(started, 'the expired lease did not block the run');
-      assert.ok(started.reasons!.some((r) => r === 'took over the expired lease of execution dead-runner'), started.reasons!.join('; '));
+      assert.ok(started.reasons!.some((r) => r === 'took over the expired lease (execution dead-runner)'), started.reasons!.join('; '));
       assert.equal(h.logged('run:succeeded', 'totals').length, 1);
       assert.equal(await h.state('leases', `totals|${DAY}`), undefined, 'released on completion');
     } finally {
@@ -72,7 +72,7 @@ describe('lease takeover', () => {
       await h.engine.handleEvent(v2);
       await h.settle();
       const [startedB] = h.logged('run:started', 'totals').slice(1);
-      assert.ok(startedB!.reasons!.includes(`took over the expired lease of execution ${leaseA.token}`));
+      assert.ok(startedB!.reasons!.includes(`took over the expired lease (execution ${leaseA.token})`));
       const [succeededB] = h.logged('run:succeeded', 'totals');
       assert.equal(succeededB!.executionId, startedB!.executionId);
 

@@ -143,13 +143,13 @@ describe('poison messages and the DLQ', () => {
       assert.deepEqual(await h.backends.bus.listDeadLetters(), [], 'marked replayed');
       assert.equal(await h.state('attempts', `totals|${DAY}`), undefined, 'attempts reset by the success');
 
-      // Replaying it again runs nothing: the dead letter is spent, and the message itself is a duplicate.
+      // Replaying it again runs nothing: the dead letter is spent, and the message's ticket is settled.
       const second = await replayDeadLetters(h.engine, { ids: [dead.id] });
       assert.deepEqual([second.replayed, second.skipped.map((s) => s.id)], [0, [dead.id]]);
       await h.backends.bus.publish(dead.topic, dead.message);
       await h.settle();
       assert.equal(calls.totals, 2, 'one failed attempt, one replayed run');
-      assert.match(h.logged('skip:duplicate', 'totals')[0]!.reasons![0]!, /inputs unchanged/);
+      assert.match(h.logged('skip:redelivered', 'totals')[0]!.reasons![0]!, /already settled/);
       assert.equal(h.updatesOf('mart.totals').length, 1);
     } finally {
       await h.cleanup();

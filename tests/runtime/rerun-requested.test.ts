@@ -3,8 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineUntypedProcessor as defineUntypedProcessor, SourceFormatError } from '../../engine/runtime/processor.js';
-import type { Lease } from '../../engine/core/types.js';
-import { DAY, harness, latch } from './harness.js';
+import type { Lease, PendingMark } from '../../engine/core/types.js';
+import { DAY, harness, latch, until } from './harness.js';
 
 type Event = { item: string; value: number };
 
@@ -43,7 +43,9 @@ describe('rerun requested', () => {
       const v2 = await h.given.update('raw.events', DAY, [{ item: 'a', value: 5 }]);
       await h.engine.handleEvent(v2);
       assert.equal(h.logged('rerun-requested', 'totals').length, 1, 'the late trigger is parked on the lease');
-      assert.equal((await h.state<Lease>('leases', `totals|${DAY}`))?.rerunRequested, true);
+      const lease = await h.state<Lease>('leases', `totals|${DAY}`);
+      const mark = await h.state<PendingMark>('pending', `totals|${DAY}`);
+      assert.equal(mark?.tickets.filter((t) => !lease!.covers.includes(t.id)).length, 1, 'its ticket waits on the running holder');
 
       gate.release();
       await first;
@@ -99,16 +101,17 @@ describe('rerun requested', () => {
       summary: defineUntypedProcessor('summary', { run: (ctx) => ctx.write([{ items: 1, grand_total: 10 }]) }),
     });
     try {
-      const request = h.engine.request('load_events', DAY);
-      const first = h.engine.handleEvent(request);
+      await h.engine.publishRequest(h.engine.request('load_events', DAY));
       await gate.reached;
-      await h.engine.handleEvent(request); // the same request, delivered again while the scrape runs
+      // The same request, delivered again while the scrape runs: its ticket is the running one's.
+      const [sent] = h.published.filter((p) => p.message.data.processor_name === 'load_events');
+      await h.backends.bus.publish(sent!.topic, sent!.message);
+      await until(() => h.logged('skip:redelivered', 'load_events').length === 1, 'the redelivery');
       gate.release();
-      await first;
       await h.settle();
 
-      assert.equal(scrapes, 1, 'a source runs whenever requested, but a parked rerun only on changed inputs');
-      assert.equal(h.logged('skip:duplicate', 'load_events').length, 1);
+      assert.equal(scrapes, 1, 'a source runs whenever requested, once per request, not once per delivery');
+      assert.match(h.logged('skip:redelivered', 'load_events')[0]!.reasons![0]!, /already running as execution/);
     } finally {
       await h.cleanup();
     }

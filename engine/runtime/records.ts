@@ -1,0 +1,25 @@
+// The run record: one per execution, written at claim and updated when it ends (status, trace, the
+// status page and `explain` read it).
+import type { ChangedEntities } from '../core/types.js';
+
+export interface RunRecord {
+  executionId: string;
+  processor: string;
+  partition: string;
+  scope: string;
+  status: 'running' | 'succeeded' | 'failed';
+  attempt: number;
+  correlationId: string;
+  parents: string[];
+  fingerprint?: string;
+  startedAt: number;
+  finishedAt?: number;
+  rowsWritten?: number;
+  changedEntities?: ChangedEntities | null;
+  error?: string;
+  errorType?: string;
+  backfill: boolean;
+  trigger: string;
+  /** The runner that executes it (host and pid), for `status` and crash repair. */
+  runner?: string;
+}
