@@ -131,8 +131,8 @@ export function gateBackfill(view: GateView): BackfillFlags | null {
 
 /**
  * Why a gate is not settled, or [] when it is: a member or anything upstream of a member still has
- * work, or its members' versions moved since it last fired (it is about to fire, or waits for the rest
- * of its members or its deadline). A gate stopped by a backfill's stop-after is settled.
+ * work, or its members' versions moved since it last fired and it is about to fire. A gate stopped by a
+ * backfill's stop-after is settled.
  */
 export function gateUnsettled(plan: Plan, gate: string, partition: string, view: WaveView, now: number): string[] {
   const g = plan.gates.get(gate)!;
@@ -140,13 +140,9 @@ export function gateUnsettled(plan: Plan, gate: string, partition: string, view:
   if (busy.length) return busy.map((u) => `gate ${gate} waits: ${pendingText(view.pending.get(u)!)}`);
   const gv = view.gates.get(gate) ?? { outputs: {} };
   const d = evaluateGate(plan, g, partition, { outputs: gv.outputs, running: [], fire: gv.fire }, now, gateBackfill(gv));
-  if (d.kind === 'fire') return [`gate ${gate} is about to fire (${d.reasons.join('; ')})`];
-  if (d.kind === 'wait') {
-    const present = g.members.filter((m) => gv.outputs[m]);
-    const moved = present.some((m) => gv.fire?.vector[m] !== gv.outputs[m]!.version);
-    if (moved) return [`gate ${gate} waits: ${d.reasons.join('; ')}`];
-  }
-  return [];
+  // A gate waiting for members that have no data (or for its deadline) does not hold what is downstream:
+  // those members may never come, and downstream decides on what exists (not-ready, or the last fire).
+  return d.kind === 'fire' ? [`gate ${gate} is about to fire (${d.reasons.join('; ')})`] : [];
 }
 
 /** Why `processor` must wait before it is decided for `partition` ([] = it may go). */

@@ -100,7 +100,7 @@ describe('a run killed mid-flight, repaired by the reconciler', integrationOptio
     const runs = await survivor.backends.state.query<RunRecord>('runs', { eq: { processor: 'totals' } });
     const crashed = runs.find((r) => r.executionId === dead.token)!;
     assert.equal(crashed.status, 'failed');
-    assert.match(crashed.error!, /lease expired/);
+    assert.match(crashed.error!, /lease reclaimed: it expired/);
     const repaired = runs.find((r) => r.executionId !== dead.token)!;
     assert.equal(repaired.status, 'succeeded');
     assert.equal(repaired.correlationId, crashed.correlationId, 'the repair keeps the lineage');

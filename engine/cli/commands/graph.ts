@@ -2,7 +2,7 @@
 import { parseChoice, parsePhase } from '../args.js';
 import { requirePlan } from '../spec-file.js';
 import { graphEdges, renderGraph, type GraphFormat } from '../render/graph.js';
-import type { Registrar } from './index.js';
+import type { Registrar } from './registrar.js';
 
 export const graph: Registrar = (program, io) => {
   program

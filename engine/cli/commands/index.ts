@@ -1,6 +1,5 @@
 // Every CLI command, one registrar per file. Add a command by adding its file and one line here.
-import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
+import type { Registrar } from './registrar.js';
 import { graph } from './graph.js';
 import { infra } from './infra.js';
 import { inspect } from './inspect.js';
@@ -10,6 +9,6 @@ import { run } from './run.js';
 import { serve } from './serve.js';
 import { validate } from './validate.js';
 
-export type Registrar = (program: Command, io: CliIO) => void;
+export type { Registrar } from './registrar.js';
 
 export const COMMANDS: Registrar[] = [validate, graph, plan, run, inspect, ops, serve, infra];

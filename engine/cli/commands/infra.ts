@@ -10,7 +10,7 @@ import type { Plan } from '../../spec/plan.js';
 import { CommandFailed, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { requirePlan } from '../spec-file.js';
-import type { Registrar } from './index.js';
+import type { Registrar } from './registrar.js';
 
 export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8080';
 /** Project id used on the emulator when neither --project nor the spec's project.id gives one. */

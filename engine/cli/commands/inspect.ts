@@ -4,7 +4,7 @@ import type { LogEntry } from '../../ports.js';
 import { parseDate, parseProcessor } from '../args.js';
 import { CommandFailed } from '../errors.js';
 import { withLocalEngine } from '../local-engine.js';
-import type { Registrar } from './index.js';
+import type { Registrar } from './registrar.js';
 
 const t = (ms?: number) => (ms === undefined ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
 const dur = (a?: number, b?: number) => (a === undefined || b === undefined ? '' : ` ${((b - a) / 1000).toFixed(2)}s`);

@@ -8,7 +8,7 @@ import { didYouMean } from '../../spec/diagnostics.js';
 import { parsePhase } from '../args.js';
 import { CommandFailed, UsageError } from '../errors.js';
 import { withLocalEngine } from '../local-engine.js';
-import type { Registrar } from './index.js';
+import type { Registrar } from './registrar.js';
 
 export const ops: Registrar = (program, io) => {
   const dlq = program.command('dlq').description('dead-lettered messages: list them, replay them after a fix');

@@ -10,7 +10,7 @@ import { parseDate, parsePhase } from '../args.js';
 import { UsageError } from '../errors.js';
 import { renderCascade } from '../render/cascade.js';
 import { requirePlan } from '../spec-file.js';
-import type { Registrar } from './index.js';
+import type { Registrar } from './registrar.js';
 
 export const plan: Registrar = (program, io) => {
   program

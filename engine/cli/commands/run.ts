@@ -7,7 +7,7 @@ import { parsePhase, parsePositiveInt, parseProcessor, parseRange } from '../arg
 import { CommandFailed } from '../errors.js';
 import { withLocalEngine } from '../local-engine.js';
 import { summarize } from '../render/cascade.js';
-import type { Registrar } from './index.js';
+import type { Registrar } from './registrar.js';
 
 function failures(entries: LogEntry[]): string[] {
   return entries.filter((e) => e.event === 'run:failed-terminal' || e.event === 'fail:stale').map((e) => `  ${e.partition} ${e.processor}: ${e.errorType ? `${e.errorType}: ${e.errorMessage}` : (e.reasons ?? []).join('; ')}`);

@@ -5,7 +5,7 @@ import { startService } from '../../service/start.js';
 import { parseChoice, parsePort, parsePositiveInt } from '../args.js';
 import { stateDir } from '../local-engine.js';
 import { requirePlan } from '../spec-file.js';
-import type { Registrar } from './index.js';
+import type { Registrar } from './registrar.js';
 
 export const serve: Registrar = (program, io) => {
   program

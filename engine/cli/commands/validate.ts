@@ -4,7 +4,7 @@ import { loadPlan } from '../../spec/index.js';
 import { hasErrors, renderDiagnostics } from '../../spec/diagnostics.js';
 import { CommandFailed } from '../errors.js';
 import { specPath } from '../spec-file.js';
-import type { Registrar } from './index.js';
+import type { Registrar } from './registrar.js';
 
 export const validate: Registrar = (program, io) => {
   program
