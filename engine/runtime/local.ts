@@ -5,6 +5,8 @@ import type { Plan } from '../spec/plan.js';
 import { Engine } from './engine.js';
 import { ModuleExecutor, type Executor } from './executor.js';
 import type { EngineFaults } from './faults.js';
+import { processRunner } from './runner.js';
+import { parseDuration } from '../spec/duration.js';
 
 export interface LocalEngineOptions {
   plan: Plan;
@@ -26,6 +28,17 @@ export interface LocalEngine {
   /** Wait until no message is queued, in flight or scheduled for retry, and the log is written. */
   settle(): Promise<void>;
   close(): Promise<void>;
+  /** Messages of a killed earlier process this one adopted when it opened. */
+  recovered: number;
+}
+
+/** PIPELINE_LEASE_TTL (a duration such as 30s): how long a lease lives without its heartbeat. */
+function leaseTtl(env: Record<string, string | undefined>): number | undefined {
+  const raw = env.PIPELINE_LEASE_TTL;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms <= 0) throw new Error(`PIPELINE_LEASE_TTL=${JSON.stringify(raw)} is not a duration (e.g. 30s, 2m)`);
+  return ms;
 }
 
 export async function openLocalEngine(opts: LocalEngineOptions): Promise<LocalEngine> {
@@ -33,18 +46,25 @@ export async function openLocalEngine(opts: LocalEngineOptions): Promise<LocalEn
   // The bus redelivers past the largest retry policy only as a safety net: the runtime decides
   // terminal failures itself and dead-letters them with their reason.
   const maxAttempts = Math.max(5, ...[...plan.processors.values()].map((p) => p.retry.maxAttempts));
+  const runner = processRunner();
   const backends = await openLocalBackends({
     dir: opts.dir ?? `${plan.dir}/.pipeline`,
     clock: opts.clock,
+    runner,
     bus: { concurrency: opts.bus?.concurrency ?? 4, initialBackoffMs: opts.bus?.initialBackoffMs ?? 1000, maxBackoffMs: opts.bus?.maxBackoffMs ?? 60_000, maxDeliveries: maxAttempts + 1 },
   });
   await backends.warehouse.ensureTables(plan);
   const env = opts.env ?? process.env;
-  const engine = new Engine({ plan, backends, executor: opts.executor ?? new ModuleExecutor(env), concurrency: opts.concurrency, env, faults: opts.faults });
+  const engine = new Engine({
+    plan, backends, executor: opts.executor ?? new ModuleExecutor(env), concurrency: opts.concurrency, env, faults: opts.faults, runner, leaseTtlMs: leaseTtl(env),
+  });
   engine.attach(backends.bus);
+  // Messages a killed process left behind are delivered by this one (the DuckDB file is ours alone now).
+  const recovered = await backends.bus.recover(engine.liveness);
   return {
     engine,
     backends,
+    recovered,
     async settle() {
       for (;;) {
         await backends.bus.idle();

@@ -4,9 +4,15 @@
 // `maxDeliveries` or on an explicit dead-letter. Each subscriber of a topic gets its own copy of a
 // message, like one subscription per handler. A message published to a topic nobody subscribes to is
 // parked until a handler subscribes (Pub/Sub would drop it; locally, start order should not matter).
+//
+// Durable when given the state store: every message is recorded (collection `messages`) until its
+// deliveries are acknowledged or dead-lettered, with the runner that owns its queue. A process that is
+// killed loses its in-memory queue, not its messages: the next process on the same state adopts the
+// messages of runners that are gone (`recover`) and delivers them, attempts counted on.
 import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { DeadLetter, Delivery, DeliveryHandler, HandleResult, LocalBus, WireMessage } from '../../ports.js';
+import type { RunnerId } from '../../core/types.js';
+import type { DeadLetter, Delivery, DeliveryHandler, HandleResult, LocalBus, StateStore, WireMessage } from '../../ports.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import { errorMessage } from './duckdb-values.js';
 
@@ -33,6 +39,18 @@ interface Message {
   wire: string;
 }
 
+/** A message as the durable bus records it until it is acknowledged. */
+export interface StoredMessage extends Message {
+  /** Deliveries made so far. */
+  attempts: number;
+  runner: RunnerId;
+}
+
+export interface DurableQueue {
+  state: StateStore;
+  runner: RunnerId;
+}
+
 interface Pending extends Message {
   handler: DeliveryHandler;
   /** Deliveries made so far. */
@@ -42,7 +60,7 @@ interface Pending extends Message {
 export class InProcessBus implements LocalBus {
   private readonly opts: Required<LocalBusOptions>;
   private readonly subscribers = new Map<string, DeliveryHandler[]>();
-  private readonly parked = new Map<string, Message[]>();
+  private readonly parked = new Map<string, Array<Message & { attempts: number }>>();
   private ready: Pending[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -55,9 +73,13 @@ export class InProcessBus implements LocalBus {
    */
   private readonly context = new AsyncResource('pipeline.InProcessBus');
 
+  /** Deliveries still owed per recorded message (a message is forgotten when all its copies are done). */
+  private readonly owed = new Map<string, number>();
+
   constructor(
     private readonly deadLetters: DeadLetterStore,
     options: LocalBusOptions = {},
+    private readonly durable?: DurableQueue,
   ) {
     this.opts = {
       concurrency: options.concurrency ?? 4,
@@ -72,14 +94,48 @@ export class InProcessBus implements LocalBus {
   async publish(topic: string, message: WireMessage): Promise<string> {
     if (this.closed) throw new Error('bus is closed');
     const m: Message = { topic, messageId: randomUUID(), publishTime: Date.now(), wire: JSON.stringify(message) };
-    const handlers = this.subscribers.get(topic);
+    await this.record({ ...m, attempts: 0 });
+    this.enqueue(m, 0);
+    return m.messageId;
+  }
+
+  /** Adopt the recorded messages of runners that are gone (a killed process) and deliver them. */
+  async recover(alive: (r: RunnerId) => boolean | undefined): Promise<number> {
+    if (!this.durable) return 0;
+    const { state, runner } = this.durable;
+    const orphans = (await state.query<StoredMessage>('messages', {})).filter((m) => m.runner.id !== runner.id && alive(m.runner) !== true);
+    if (!orphans.length) return 0;
+    await state.transaction(async (tx) => {
+      for (const m of orphans) tx.set('messages', m.messageId, { ...m, runner });
+    });
+    for (const m of orphans.sort((a, b) => a.publishTime - b.publishTime)) this.enqueue(m, m.attempts);
+    return orphans.length;
+  }
+
+  private async record(m: Omit<StoredMessage, 'runner'>): Promise<void> {
+    if (!this.durable) return;
+    const { state, runner } = this.durable;
+    await state.transaction(async (tx) => tx.set('messages', m.messageId, { ...m, runner } satisfies StoredMessage));
+  }
+
+  /** One copy of a recorded message is done (acknowledged or dead-lettered): forget it after the last. */
+  private async done(p: Pending): Promise<void> {
+    const left = (this.owed.get(p.messageId) ?? 1) - 1;
+    if (left > 0) return void this.owed.set(p.messageId, left);
+    this.owed.delete(p.messageId);
+    if (this.durable) await this.durable.state.transaction(async (tx) => tx.delete('messages', p.messageId));
+  }
+
+  private enqueue(m: Message, attempts: number): void {
+    const handlers = this.subscribers.get(m.topic);
+    const topic = m.topic;
     if (!handlers?.length) {
-      this.parked.set(topic, [...(this.parked.get(topic) ?? []), m]);
+      this.parked.set(topic, [...(this.parked.get(topic) ?? []), { ...m, attempts }]);
     } else {
-      for (const handler of handlers) this.ready.push({ ...m, handler, attempts: 0 });
+      this.owed.set(m.messageId, handlers.length);
+      for (const handler of handlers) this.ready.push({ topic: m.topic, messageId: m.messageId, publishTime: m.publishTime, wire: m.wire, handler, attempts });
       this.schedulePump();
     }
-    return m.messageId;
   }
 
   subscribe(topic: string, handler: DeliveryHandler): void {
@@ -87,7 +143,10 @@ export class InProcessBus implements LocalBus {
     const waiting = this.parked.get(topic);
     if (waiting) {
       this.parked.delete(topic);
-      for (const m of waiting) this.ready.push({ ...m, handler, attempts: 0 });
+      for (const m of waiting) {
+        this.owed.set(m.messageId, 1);
+        this.ready.push({ topic: m.topic, messageId: m.messageId, publishTime: m.publishTime, wire: m.wire, handler, attempts: m.attempts });
+      }
       this.schedulePump();
     }
   }
@@ -190,11 +249,12 @@ export class InProcessBus implements LocalBus {
       result = { outcome: 'retry', reason: errorMessage(err) };
     }
     if (this.closed) return;
-    if (result.outcome === 'ack') return;
+    if (result.outcome === 'ack') return this.forget(p);
     if (result.outcome === 'dead-letter') return this.bury(p, result.reason, result.attempts);
     if (p.attempts >= this.opts.maxDeliveries) {
       return this.bury(p, `${result.reason} (gave up after ${p.attempts} deliveries)`, p.attempts);
     }
+    await this.record({ topic: p.topic, messageId: p.messageId, publishTime: p.publishTime, wire: p.wire, attempts: p.attempts }).catch((err) => this.opts.onError(err));
     const delay = result.delayMs ?? this.backoff(p.attempts);
     const timer = setTimeout(
       () =>
@@ -222,5 +282,10 @@ export class InProcessBus implements LocalBus {
     } catch (err) {
       this.opts.onError(err);
     }
+    await this.forget(p);
+  }
+
+  private async forget(p: Pending): Promise<void> {
+    await this.done(p).catch((err) => this.opts.onError(err));
   }
 }

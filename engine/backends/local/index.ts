@@ -2,6 +2,7 @@
 // state, dead letters) shared through one handle, objects and documents as files under the same
 // folder, and the in-process bus. `openLocalBackends()` is what `pipeline run/serve` use locally.
 import { join, resolve } from 'node:path';
+import type { RunnerId } from '../../core/types.js';
 import type { Backends, Clock } from '../../ports.js';
 import { InProcessBus, type LocalBusOptions } from './bus.js';
 import { systemClock } from './clock.js';
@@ -36,6 +37,8 @@ export interface LocalBackendsOptions {
    * `strict`: every state transaction committed to DuckDB before it returns. Env PIPELINE_LOCAL_DURABILITY.
    */
   durability?: 'batched' | 'strict';
+  /** The runner owning this process's queue: given, the bus records its messages until they are handled (see bus.ts). */
+  runner?: RunnerId;
 }
 
 /** The local backends with their concrete types (the runtime needs `bus.subscribe`, tests the rest). */
@@ -53,9 +56,9 @@ export interface LocalBackends extends Backends {
 export async function openLocalBackends(opts: LocalBackendsOptions = {}): Promise<LocalBackends> {
   const dir = resolve(opts.dir ?? '.pipeline');
   const db = await openDuckDb(opts.file ?? join(dir, 'local.duckdb'));
-  const bus = new InProcessBus(new DuckDbDeadLetterStore(db), opts.bus);
   const durability = opts.durability ?? (process.env.PIPELINE_LOCAL_DURABILITY === 'strict' ? 'strict' : 'batched');
   const state = durability === 'strict' ? new DuckDbStateStore(db) : await WriteBehindStateStore.open(new DuckDbStateStore(db));
+  const bus = new InProcessBus(new DuckDbDeadLetterStore(db), opts.bus, opts.runner ? { state, runner: opts.runner } : undefined);
   const warehouse = new DuckDbWarehouse(db);
   let closed = false;
   return {

@@ -2,6 +2,7 @@
 // `pipeline schedule run NAME [--at TIME]`.
 import { listDeadLetters, replayDeadLetters } from '../../runtime/dlq.js';
 import { reconcile } from '../../runtime/reconciler.js';
+import { unfinishedText, unfinishedWork } from '../../runtime/unfinished.js';
 import { tickSchedule } from '../../runtime/schedules.js';
 import type { RunRecord } from '../../runtime/run.js';
 import { didYouMean } from '../../spec/diagnostics.js';
@@ -67,13 +68,19 @@ export const ops: Registrar = (program, io) => {
 
   program
     .command('reconcile')
-    .description('repair after crashes: reclaim expired leases, re-dispatch the outbox, fire due gates, advance stages, finalize checks')
+    .description('repair after crashes, at once: reclaim the leases of runners that are gone (or expired), re-dispatch the outbox, deliver messages a killed process left, fire due gates, advance stages, release held processors, finalize checks — then run what that sets in motion')
     .option('--date <dates>', 'comma-separated partitions (default: recently updated ones)')
     .action(async (opts: { date?: string }) => {
       await withLocalEngine(io, program.opts().file as string | undefined, async (local) => {
-        const r = await reconcile(local.engine, { partitions: opts.date?.split(',').map((s) => s.trim()) });
+        const partitions = opts.date?.split(',').map((s) => s.trim());
+        const r = await reconcile(local.engine, { partitions });
         await local.settle();
-        io.out(`leases reclaimed ${r.leasesReclaimed}, outbox re-dispatched ${r.outboxRedispatched}, gates fired ${r.gatesFired}, stages advanced ${r.stagesAdvanced}, checks finalized ${r.checksFinalized}`);
+        io.out(`leases reclaimed ${r.leasesReclaimed}, outbox re-dispatched ${r.outboxRedispatched}, messages recovered ${local.recovered}, gates fired ${r.gatesFired}, stages advanced ${r.stagesAdvanced}, released ${r.released}, checks finalized ${r.checksFinalized}`);
+        const open = await unfinishedWork(local.engine, partitions);
+        if (open.length) {
+          io.err(`still unfinished (${open.length}):\n${open.slice(0, 20).map(unfinishedText).join('\n')}`);
+          throw new CommandFailed('', 1);
+        }
       });
     });
 

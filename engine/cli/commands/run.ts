@@ -6,8 +6,31 @@ import type { LogEntry } from '../../ports.js';
 import { parsePhase, parsePositiveInt, parseProcessor, parseRange } from '../args.js';
 import { CommandFailed } from '../errors.js';
 import { withLocalEngine } from '../local-engine.js';
+import type { CliIO } from '../io.js';
+import type { LocalEngine } from '../../runtime/local.js';
+import { reconcile } from '../../runtime/reconciler.js';
+import { unfinishedText, unfinishedWork } from '../../runtime/unfinished.js';
 import { summarize } from '../render/cascade.js';
 import type { Registrar } from './registrar.js';
+
+/**
+ * After the cascade: work still open for these dates (a stuck lease, a held or undelivered trigger, a
+ * failure that holds downstream) is named, and the command fails — a cascade that did not finish is
+ * not a success. Failures already listed are not repeated.
+ */
+async function unfinished(local: LocalEngine, dates: string[], io: CliIO): Promise<boolean> {
+  const open = (await unfinishedWork(local.engine, dates)).filter((u) => u.kind !== 'failed');
+  if (!open.length) return false;
+  io.err(`unfinished work (${open.length}):\n${open.slice(0, 20).map(unfinishedText).join('\n')}${open.length > 20 ? `\n  … and ${open.length - 20} more` : ''}\n(see \`pipeline status --date D\`; \`pipeline reconcile\` repairs what a crash left)`);
+  return true;
+}
+
+/** Before running: repair at once what a killed earlier run left for these dates (dead leases, unpublished events). */
+async function repair(local: LocalEngine, dates: string[], io: CliIO): Promise<void> {
+  const r = await reconcile(local.engine, { partitions: dates });
+  const fixed = r.leasesReclaimed + r.outboxRedispatched;
+  if (fixed) io.err(`repaired what an earlier run left: ${r.leasesReclaimed} lease(s) of runners that are gone, ${r.outboxRedispatched} unpublished event(s)`);
+}
 
 function failures(entries: LogEntry[]): string[] {
   return entries.filter((e) => e.event === 'run:failed-terminal' || e.event === 'fail:stale').map((e) => `  ${e.partition} ${e.processor}: ${e.errorType ? `${e.errorType}: ${e.errorMessage}` : (e.reasons ?? []).join('; ')}`);
@@ -29,14 +52,13 @@ export const run: Registrar = (program, io) => {
         const processors = opts.processors?.split(',').map((s) => parseProcessor(plan, s.trim()));
         const fromPhase = opts.fromPhase === undefined ? undefined : parsePhase(plan, opts.fromPhase, '--from-phase');
         const started = Date.now();
+        await repair(local, dates, io);
         const entries = await runCascade(local, { dates, processors, fromPhase, force: opts.force, onDateDone: (d) => io.err(`  ${d} done`) });
         io.out(summarize(plan, entries));
         io.out(`${dates.length} date(s) in ${((Date.now() - started) / 1000).toFixed(1)}s; state in ${local.backends.dir}`);
         const failed = failures(entries);
-        if (failed.length) {
-          io.err(`failures:\n${failed.join('\n')}\n(see \`pipeline explain PROCESSOR --date D\`)`);
-          throw new CommandFailed('', 1);
-        }
+        if (failed.length) io.err(`failures:\n${failed.join('\n')}\n(see \`pipeline explain PROCESSOR --date D\`)`);
+        if ((await unfinished(local, dates, io)) || failed.length) throw new CommandFailed('', 1);
       });
     });
 
@@ -55,6 +77,7 @@ export const run: Registrar = (program, io) => {
       await withLocalEngine(io, program.opts().file as string | undefined, async (local, plan) => {
         const stopAfter = opts.stopAfter === undefined ? undefined : parsePhase(plan, opts.stopAfter, '--stop-after');
         const bar = new SingleBar({ format: 'backfill [{bar}] {value}/{total} dates | ETA {eta_formatted} | {date}', noTTYOutput: true, notTTYSchedule: 5000, stream: process.stderr, hideCursor: true });
+        await repair(local, dates, io);
         bar.start(dates.length, 0, { date: '' });
         const entries = await runCascade(local, {
           dates, concurrency, onlyIfNotDone: true, backfill: { mode: true, reason: opts.reason, ...(stopAfter ? { stopAfter } : {}) },
@@ -63,10 +86,8 @@ export const run: Registrar = (program, io) => {
         bar.stop();
         io.out(summarize(plan, entries));
         const failed = failures(entries);
-        if (failed.length) {
-          io.err(`failures:\n${failed.join('\n')}`);
-          throw new CommandFailed('', 1);
-        }
+        if (failed.length) io.err(`failures:\n${failed.join('\n')}`);
+        if ((await unfinished(local, dates, io)) || failed.length) throw new CommandFailed('', 1);
       });
     });
 };
