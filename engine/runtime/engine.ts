@@ -42,6 +42,8 @@ export interface EngineOptions {
   liveness?: Liveness;
   /** Lease life without a heartbeat (default 30 s). */
   leaseTtlMs?: number;
+  /** Ids for executions and outbox entries (default random UUIDs; the fault harness makes them deterministic). */
+  newId?: () => string;
 }
 
 export class Engine implements EngineHost {
@@ -56,6 +58,7 @@ export class Engine implements EngineHost {
   readonly liveness: Liveness;
   readonly leaseTtlMs: number;
   private readonly concurrency: number;
+  private readonly ids: () => string;
   /** Runs in flight in this process (for graceful shutdown and status). */
   readonly inFlight = new Set<Promise<unknown>>();
   private stopping = false;
@@ -70,6 +73,7 @@ export class Engine implements EngineHost {
     this.runner = opts.runner ?? processRunner();
     this.liveness = opts.liveness ?? (opts.backends.kind === 'local' ? hostLiveness(this.runner) : selfOnlyLiveness(this.runner));
     this.leaseTtlMs = opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.ids = opts.newId ?? randomUUID;
     this.log = new LogBuffer(opts.backends.warehouse, opts.log);
     this.alerts = new AlertRouter(opts.plan, this.log, opts.env ?? {});
   }
@@ -79,7 +83,7 @@ export class Engine implements EngineHost {
   }
 
   newId(): string {
-    return randomUUID();
+    return this.ids();
   }
 
   record(e: Omit<LogEntry, 'ts' | 'specHash'> & { ts?: number }): void {

@@ -10,7 +10,7 @@ import type { ProcessorPlan } from '../spec/plan.js';
 import { isRetryable, backoffMs } from './backoff.js';
 import type { EngineHost as Engine } from './host.js';
 import { ids } from './keys.js';
-import { addToOutbox } from './outbox.js';
+import { emitInTx } from './tickets.js';
 import { complete, failRun, type CandidateOutcome } from './completion.js';
 
 export interface FanOutRun {
@@ -85,7 +85,7 @@ export async function startFanOut(engine: Engine, cand: Candidate, p: ProcessorP
       type: 'task_requested', processor: p.name, partition: cand.partition, executionId, entity: f.entity, ids: g, round: 1, backfill: cand.backfill,
       correlationId, parents: cand.lineage.parents, emittedAt: now,
     }));
-    return addToOutbox(engine.plan, tx, tasks, now);
+    return emitInTx(engine, tx, tasks, now);
   });
   if (!entries) return { kind: 'done' };
   engine.record({ event: 'fanout:started', executionId, correlationId, processor: p.name, partition: cand.partition, phase: p.phase, reasons: [`${expected.length} ${f.entity}(s) in ${groups.length} task(s) of up to ${f.batch}; completes at 100% or at ${Math.round(f.coverage * 100)}% after ${Math.round(f.waitMs / 1000)}s`] });
@@ -160,7 +160,7 @@ export async function settleFanOut(engine: Engine, executionId: string, deadline
       for (const t of tasks) if (t.status === 'failed') tx.delete('fanout', taskId(executionId, t.key));
       const lease = await tx.get<Lease>('leases', ids.lease(run.processor, run.partition));
       if (lease?.token === executionId) tx.set('leases', ids.lease(run.processor, run.partition), { ...lease, expiresAt: now + f.waitMs + p.leaseMs });
-      return addToOutbox(plan, tx, batches(missing, f.batch).map((g) => ({
+      return emitInTx(engine, tx, batches(missing, f.batch).map((g) => ({
         type: 'task_requested' as const, processor: run.processor, partition: run.partition, executionId, entity: run.entity, ids: g, round: run.round + 1,
         backfill: run.candidate.backfill, correlationId: run.correlationId, parents: run.candidate.lineage.parents, emittedAt: now,
       })), now);

@@ -1,7 +1,6 @@
 // The outbox (§8.5): events are written in the same state transaction as the change they announce,
 // then published by the dispatcher and deleted. A crash between the two leaves the entry, which the
 // reconciler re-dispatches (consumers dedupe, so a second publish is harmless).
-import { randomUUID } from 'node:crypto';
 import { toWire } from '../core/messages.js';
 import type { EngineEvent, RunnerId } from '../core/types.js';
 import type { Bus, StateStore, StateTx, WireMessage } from '../ports.js';
@@ -38,9 +37,9 @@ export function topicOf(plan: Plan, e: EngineEvent): string {
 }
 
 /** Write events to the outbox (use tickets.ts's emitInTx, which also opens their tickets). */
-export function addToOutbox(plan: Plan, tx: StateTx, events: EngineEvent[], now: number, entryIds?: string[], runner?: RunnerId): OutboxEntry[] {
+export function addToOutbox(plan: Plan, tx: StateTx, events: EngineEvent[], now: number, entryIds: string[], runner?: RunnerId): OutboxEntry[] {
   return events.map((e, i) => {
-    const entry: OutboxEntry = { id: entryIds?.[i] ?? randomUUID(), topic: topicOf(plan, e), message: toWire(plan, e), createdAt: now, kind: 'outbox', ...(runner ? { runner } : {}) };
+    const entry: OutboxEntry = { id: entryIds[i]!, topic: topicOf(plan, e), message: toWire(plan, e), createdAt: now, kind: 'outbox', ...(runner ? { runner } : {}) };
     tx.set('outbox', entry.id, entry);
     return entry;
   });

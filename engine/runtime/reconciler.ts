@@ -7,7 +7,7 @@
 // and finalizes checks past their deadline. Idempotent: safe to run often.
 import { instantOf, addDays, localDate } from '../core/dates.js';
 import { stageStep, levelRequests } from '../core/stages.js';
-import type { Lease, PartitionVersion, PendingMark, StageEpoch, StageMember } from '../core/types.js';
+import type { AttemptState, Lease, PartitionVersion, PendingMark, StageEpoch, StageMember } from '../core/types.js';
 import { evaluateCheck, type CheckResult } from './checks.js';
 import { settleDueFanOuts } from './fanout.js';
 import { evaluateGateNow, releaseHeld } from './follow-ups.js';
@@ -16,7 +16,7 @@ import { ids } from './keys.js';
 import type { OutboxEntry } from './outbox.js';
 import type { RunRecord } from './records.js';
 import { runnerText } from './runner.js';
-import { emitInTx } from './tickets.js';
+import { emitInTx, settlingRequest } from './tickets.js';
 
 export interface ReconcileReport {
   leasesReclaimed: number;
@@ -26,6 +26,8 @@ export interface ReconcileReport {
   checksFinalized: number;
   fanOutsSettled: number;
   released: number;
+  /** Open tickets whose delivery was lost (e.g. a retry dropped by a duplicate's acknowledgement), requested again. */
+  orphansRequested: number;
 }
 
 export interface ReconcileOptions {
@@ -34,6 +36,8 @@ export interface ReconcileOptions {
   lookbackDays?: number;
   /** Outbox entries of a live (or unknown) dispatcher younger than this are left to it. */
   outboxGraceMs?: number;
+  /** Open tickets nobody is working on (no lease, no retry due) for this long are requested again (default 60 s). */
+  ticketGraceMs?: number;
 }
 
 /** Why a lease may be taken from its holder now, or undefined while the holder is alive. */
@@ -46,7 +50,7 @@ export function leaseGone(host: EngineHost, l: Lease, now: number): string | und
 export async function reconcile(host: EngineHost, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
   const { plan, backends } = host;
   const now = host.now();
-  const report: ReconcileReport = { leasesReclaimed: 0, outboxRedispatched: 0, gatesFired: 0, stagesAdvanced: 0, checksFinalized: 0, fanOutsSettled: 0, released: 0 };
+  const report: ReconcileReport = { leasesReclaimed: 0, outboxRedispatched: 0, gatesFired: 0, stagesAdvanced: 0, checksFinalized: 0, fanOutsSettled: 0, released: 0, orphansRequested: 0 };
 
   // 1. Leases of dead runners, or whose heartbeat stopped: release, record, and ask for the run again.
   const leases = await backends.state.query<Lease>('leases', {});
@@ -95,6 +99,7 @@ export async function reconcile(host: EngineHost, opts: ReconcileOptions = {}): 
     }
     for (const stage of plan.stages.values()) if (await advanceStage(host, stage.name, d)) report.stagesAdvanced++;
     report.released += await releaseHeld(host, d);
+    report.orphansRequested += await requestOrphans(host, d, opts.ticketGraceMs ?? 60_000);
     for (const c of plan.checks.values()) {
       if (!c.deadline) continue;
       const due = instantOf(addDays(d, c.deadline.dayOffset), c.deadline.at, c.deadline.timezone);
@@ -119,6 +124,34 @@ async function recentPartitions(host: EngineHost, days: number): Promise<string[
   const set = new Set([...recent, ...pending, ...leases].map((v) => v.partition));
   set.add(localDate(now, host.plan.partition.timezone));
   return [...set].sort();
+}
+
+/**
+ * Open tickets that nothing will deliver: no lease, not held, not failed, no retry still due, and quiet
+ * for the grace. A bus acknowledges a message once, so when a duplicate delivery is acknowledged while
+ * the original's run fails, the retry the bus owed is gone; the ticket says work remains. One request
+ * settles them all (a redundant one is harmless: it finds the tickets settled, or the inputs unchanged).
+ */
+async function requestOrphans(host: EngineHost, partition: string, graceMs: number): Promise<number> {
+  const now = host.now();
+  const entries = await host.backends.state.transaction(async (tx) => {
+    const marks = (await tx.query<PendingMark>('pending', { eq: { partition } })).filter((m) => !m.failed && !m.deferred && m.tickets.length);
+    if (!marks.length) return [] as OutboxEntry[];
+    const [leases, attempts] = await Promise.all([
+      tx.getMany<Lease>('leases', marks.map((m) => ids.lease(m.processor, partition))),
+      tx.getMany<AttemptState>('attempts', marks.map((m) => ids.attempts(m.processor, partition))),
+    ]);
+    const orphans = marks.filter((m, i) => {
+      if (leases[i]) return false;
+      const a = attempts[i];
+      if (a && !a.terminal && (a.nextAttemptAt ?? 0) + graceMs > now) return false;
+      return Math.max(...m.tickets.map((t) => t.at)) + graceMs <= now;
+    });
+    return emitInTx(host, tx, orphans.map((m) => settlingRequest(host, m, 'reconciler', now)), now);
+  });
+  if (entries.length) host.record({ event: 'tickets:requested-again', partition, reasons: [`${entries.length} processor(s) had open triggers nobody was delivering; requested again`] });
+  await host.dispatch(entries);
+  return entries.length;
 }
 
 /** Advance a stage epoch whose current level settled but whose advance was lost (state written by an older engine). */
