@@ -31,7 +31,8 @@ export class FaultBus implements Bus {
   private seq = 0;
   published = 0;
 
-  constructor(private readonly now: () => number) {}
+  /** `frozen`: time stands still while the schedule runs, so a retry's delay is not waited for. */
+  constructor(private readonly now: () => number, private readonly frozen = false) {}
 
   async publish(topic: string, message: WireMessage): Promise<string> {
     const id = `m${++this.seq}`;
@@ -42,7 +43,7 @@ export class FaultBus implements Bus {
 
   /** Messages that may be delivered now (not held, past their time). */
   available(step: number, now: number, opts: { includeQuiescent?: boolean } = {}): Msg[] {
-    return this.queue.filter((m) => m.availableAt <= now && (!m.held || (m.held.untilStep !== undefined && m.held.untilStep <= step) || (opts.includeQuiescent && m.held.quiescence)));
+    return this.queue.filter((m) => (this.frozen || m.availableAt <= now) && (!m.held || (m.held.untilStep !== undefined && m.held.untilStep <= step) || (opts.includeQuiescent && m.held.quiescence)));
   }
 
   acked(m: Msg): void {

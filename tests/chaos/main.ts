@@ -1,8 +1,8 @@
-// `npm run chaos -- [--count N] [--from S] [--seed S] [--backend memory|duckdb|both] [--steps N] [--trace]`:
+// `npm run chaos -- [--count N] [--from S] [--seed S] [--backend memory|duckdb|both] [--pipeline small|nba] [--steps N] [--trace]`:
 // runs seeds of the fault harness and prints, per backend, schedules run, faults injected, crash
 // sites reached and every violation with its seed. `--seed S --trace` replays one schedule and prints
 // each action. Exits 1 when any seed violated an invariant.
-import { runSeed, type BackendKind, type SeedResult } from './run-seed.js';
+import { PIPELINES, runSeed, type BackendKind, type PipelineName, type SeedResult } from './run-seed.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,7 +23,12 @@ function int(name: string, fallback: number): number {
 const single = arg('seed');
 const from = single !== undefined ? int('seed', 0) : int('from', 1);
 const count = single !== undefined ? 1 : int('count', 200);
-const steps = int('steps', 220);
+const pipeline = (arg('pipeline') ?? 'small') as PipelineName;
+if (!(pipeline in PIPELINES)) {
+  console.error(`chaos: --pipeline ${JSON.stringify(pipeline)} is not small or nba`);
+  process.exit(2);
+}
+const steps = arg('steps') === undefined ? undefined : int('steps', 0);
 const trace = process.argv.includes('--trace');
 const which = arg('backend') ?? 'both';
 if (!['memory', 'duckdb', 'both'].includes(which)) {
@@ -40,7 +45,7 @@ for (const backend of backends) {
   let runs = 0;
   const bad: SeedResult[] = [];
   for (let seed = from; seed < from + count; seed++) {
-    const r = await runSeed({ seed, backend, steps, trace });
+    const r = await runSeed({ seed, backend, pipeline, steps, trace });
     runs += r.runs;
     for (const [k, n] of Object.entries(r.faults)) faults[k] = (faults[k] ?? 0) + n;
     for (const s of r.crashSites) sites.set(s, (sites.get(s) ?? 0) + 1);
@@ -52,7 +57,7 @@ for (const backend of backends) {
   }
   failed += bad.length;
   const secs = (Date.now() - started) / 1000;
-  console.log(`\n${backend}: ${count} seed(s) from ${from}, ${runs} runs, ${bad.length} with violations, ${secs.toFixed(1)}s`);
+  console.log(`\n${pipeline} on ${backend}: ${count} seed(s) from ${from}, ${runs} runs, ${bad.length} with violations, ${secs.toFixed(1)}s`);
   console.log(`  faults: ${Object.entries(faults).sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
   console.log(`  crash sites (${sites.size}): ${[...sites].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   if (bad.length) console.log(`  failing seeds: ${bad.map((b) => b.seed).join(' ')}`);

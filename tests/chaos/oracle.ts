@@ -8,7 +8,7 @@ import { decide, type Candidate } from '../../engine/core/decide.js';
 import { evaluateGate } from '../../engine/core/gates.js';
 import { normalize } from '../../engine/core/messages.js';
 import { route } from '../../engine/core/route.js';
-import { waveGraph } from '../../engine/core/waves.js';
+import { gateBackfill, waveGraph } from '../../engine/core/waves.js';
 import type { AttemptState, GateFire, InputSeen, Lease, PartitionVersion, StageEpoch } from '../../engine/core/types.js';
 import type { Backends, LogEntry, StateStore, WireMessage } from '../../engine/ports.js';
 import type { Plan, TablePlan } from '../../engine/spec/plan.js';
@@ -133,7 +133,7 @@ export async function finalViolations(plan: Plan, b: Backends, partitions: strin
     for (const g of plan.gates.values()) {
       const outputs = Object.fromEntries(await Promise.all(g.members.map(async (m) => [m, await b.state.get<PartitionVersion>('versions', ids.version(plan.processors.get(m)!.output, d))] as const)));
       const fire = await b.state.get<GateFire>('gate_fires', ids.gateFire(g.name, d));
-      const dec = evaluateGate(plan, g, d, { outputs, running: [], fire }, now, null);
+      const dec = evaluateGate(plan, g, d, { outputs, running: [], fire }, now, gateBackfill({ outputs, fire }));
       if (dec.kind === 'fire') v.push(`stuck: gate ${g.name} for ${d} should have fired (${dec.reasons.join('; ')})`);
     }
     for (const p of plan.processors.values()) {

@@ -9,24 +9,28 @@ import { ManualClock } from '../../engine/backends/local/clock.js';
 import { openMemoryBackends } from '../../engine/backends/memory/index.js';
 import type { RunnerId } from '../../engine/core/types.js';
 import type { Backends, Delivery, HandleResult, LogEntry } from '../../engine/ports.js';
-import { planFromText } from '../../engine/spec/index.js';
 import type { Plan } from '../../engine/spec/plan.js';
 import { replayDeadLetters } from '../../engine/runtime/dlq.js';
-import { ModuleExecutor } from '../../engine/runtime/executor.js';
 import { SimulatedCrash } from '../../engine/runtime/faults.js';
 import { reconcile } from '../../engine/runtime/reconciler.js';
 import { FaultBus, type Msg } from './fault-bus.js';
 import { diffOutputs, finalViolations, OnlineOracle, outputsOf, type Outputs } from './oracle.js';
 import { CRASH_POINTS, Runner, type WriteThenThrow } from './runners.js';
-import { apply, cloneWorld, makeScript, rng, type Rng, type Script } from './script.js';
-import { CHAOS_SPEC, chaosProcessors, SOURCES, type World } from './world.js';
+import { nba } from './nba.js';
+import type { ChaosPipeline, Request, Story, WorldHandle } from './pipeline.js';
+import { rng, type Rng } from './script.js';
+import { small } from './small.js';
 
 export type BackendKind = 'memory' | 'duckdb';
+export type PipelineName = 'small' | 'nba';
+export const PIPELINES: Record<PipelineName, ChaosPipeline> = { small, nba };
 
 export interface SeedOptions {
   seed: number;
   backend: BackendKind;
-  /** Scheduling steps before the faults stop (default 220). */
+  /** The harness's own small pipeline (default) or the NBA reference pipeline. */
+  pipeline?: PipelineName;
+  /** Scheduling steps before the faults stop (default: the pipeline's). */
   steps?: number;
   /** Keep a line per action (`--seed N --trace`). */
   trace?: boolean;
@@ -37,6 +41,7 @@ export interface SeedOptions {
 export interface SeedResult {
   seed: number;
   backend: BackendKind;
+  pipeline: PipelineName;
   steps: number;
   runs: number;
   faults: Record<string, number>;
@@ -45,24 +50,16 @@ export interface SeedResult {
   trace: string[];
 }
 
-const T0 = Date.parse('2025-06-02T12:00:00Z');
 const LEASE_TTL_MS = 30_000;
 const ACK_DEADLINE_MS = 1_000;
 
-let cachedPlan: Plan | undefined;
-export function chaosPlan(): Plan {
-  if (cachedPlan) return cachedPlan;
-  const r = planFromText(CHAOS_SPEC, 'chaos.yaml', os.tmpdir(), { checkModules: false });
-  if (!r.plan) throw new Error(r.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join('\n'));
-  return (cachedPlan = r.plan);
-}
-
 interface World_ {
+  pipeline: ChaosPipeline;
   plan: Plan;
   backends: Backends;
   clock: ManualClock;
   bus: FaultBus;
-  world: World;
+  world: WorldHandle;
   runners: Runner[];
   oracle: OnlineOracle;
   step: number;
@@ -75,10 +72,12 @@ interface World_ {
   close(): Promise<void>;
 }
 
-async function open(kind: BackendKind, script: Script, tracing: boolean): Promise<World_> {
-  const plan = chaosPlan();
+async function open(pipeline: ChaosPipeline, kind: BackendKind, story: Story, tracing: boolean): Promise<World_> {
+  const plan = pipeline.plan();
+  const T0 = pipeline.clockStart;
   const clock = new ManualClock(T0);
-  const bus = new FaultBus(() => clock.now());
+  // A frozen world serves what the clock says: messages wait for no time while the faults run.
+  const bus = new FaultBus(() => clock.now(), pipeline.frozenClock);
   let dir: string | undefined;
   let backends: Backends;
   if (kind === 'memory') {
@@ -91,8 +90,8 @@ async function open(kind: BackendKind, script: Script, tracing: boolean): Promis
     const close = l.close.bind(l);
     backends = { kind: 'local', clock, bus, state: l.state, warehouse: l.warehouse, objects: l.objects, documents: l.documents, close };
   }
-  const world = cloneWorld(script.initial);
-  const executor = new ModuleExecutor({}, chaosProcessors(world));
+  const world = await pipeline.open(story);
+  const executor = world.executor;
   const registry = new Map<string, Runner>();
   const liveness = (r: RunnerId) => {
     const x = registry.get(r.id);
@@ -102,7 +101,7 @@ async function open(kind: BackendKind, script: Script, tracing: boolean): Promis
   };
   let ids = 0;
   const w: World_ = {
-    plan, backends, clock, bus, world, runners: [], step: 0, faults: {}, trace: [], log: [], violations: [], writeThenThrow: undefined,
+    pipeline, plan, backends, clock, bus, world, runners: [], step: 0, faults: {}, trace: [], log: [], violations: [], writeThenThrow: undefined,
     oracle: undefined as unknown as OnlineOracle,
     spawn() {
       const n = registry.size + 1;
@@ -121,6 +120,7 @@ async function open(kind: BackendKind, script: Script, tracing: boolean): Promis
       return r;
     },
     async close() {
+      await world.close();
       await backends.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
@@ -183,19 +183,19 @@ async function deliver(w: World_, m: Msg, to: Runner[], opts: { copy?: boolean }
   w.bus.requeue(m, now + (retry && retry.outcome === 'retry' ? retry.delayMs ?? 100 : ACK_DEADLINE_MS));
 }
 
-async function request(w: World_, r: Rng, processor: string, partition: string): Promise<void> {
+async function request(w: World_, r: Rng, q: Request): Promise<void> {
   // Like an operator's command: if the process dies while asking, ask again from another one.
   for (let i = 0; i < 10; i++) {
     const runner = someLive(w, r);
     try {
-      await runner.engine.publishRequest(runner.engine.request(processor, partition, { source: 'chaos' }));
+      await runner.engine.publishRequest(runner.engine.request(q.processor, q.partition, { source: 'chaos', backfill: q.backfill ?? null }));
       return;
     } catch (e) {
       if (!(e instanceof SimulatedCrash)) throw e;
       replaceDead(w);
     }
   }
-  throw new Error(`could not request ${processor} for ${partition}`);
+  throw new Error(`could not request ${q.processor} for ${q.partition}`);
 }
 
 function count(w: World_, fault: string): void {
@@ -207,28 +207,28 @@ async function gateFired(w: World_, partition: string): Promise<boolean> {
 }
 
 /** The faulty part: the world's story told through a schedule of faults. */
-async function schedule(w: World_, script: Script, r: Rng, steps: number): Promise<void> {
+async function schedule(w: World_, story: Story, r: Rng, steps: number): Promise<void> {
   replaceDead(w);
-  for (const s of SOURCES) for (const d of script.partitions) await request(w, r, s, d);
+  for (const q of story.start) await request(w, r, q);
   // In the story's order (the final world is the last update's), at random steps; a late one waits for a gate fire.
-  const ats = script.updates.map(() => r.int(1, Math.floor(steps * 0.7))).sort((a, b) => a - b);
-  const due = script.updates.map((u, i) => ({ u, at: ats[i]! }));
+  const ats = story.updates.map(() => r.int(1, Math.floor(steps * 0.7))).sort((a, b) => a - b);
+  const due = story.updates.map((u, i) => ({ u, at: ats[i]! }));
   const table = [...w.plan.processors.values()].filter((p) => p.reads.length > 0 && p.table).map((p) => p.name);
   for (w.step = 0; w.step < steps; w.step++) {
     while (due.length) {
       const x = due[0]!;
       if (x.at > w.step || (x.u.late && !(await gateFired(w, x.u.partition)))) break;
       due.shift();
-      apply(w.world, x.u);
+      w.world.apply(x.u);
       count(w, x.u.late ? 'late update' : 'update');
-      w.trace.push(`${w.step}: ${x.u.late ? 'late ' : ''}update ${x.u.source} ${x.u.partition} ${JSON.stringify(x.u.changes)}`);
-      await request(w, r, x.u.source, x.u.partition);
+      w.trace.push(`${w.step}: ${x.u.late ? 'late ' : ''}update ${x.u.label} for ${x.u.partition}`);
+      for (const q of x.u.requests) await request(w, r, q);
     }
-    w.clock.advance(r.int(1, 20));
+    if (!w.pipeline.frozenClock) w.clock.advance(r.int(1, 20));
     const avail = w.bus.available(w.step, w.clock.now());
     if (!avail.length && !due.length && !w.bus.queue.length) break;
     if (!avail.length) {
-      w.clock.advance(r.int(10, 200));
+      if (!w.pipeline.frozenClock) w.clock.advance(r.int(10, 200));
       continue;
     }
     const roll = r.int(1, 100);
@@ -267,12 +267,12 @@ async function schedule(w: World_, script: Script, r: Rng, steps: number): Promi
       const by = someLive(w, r);
       w.trace.push(`${w.step}: reconcile by ${by.name}`);
       try {
-        await reconcile(by.engine, { partitions: script.partitions });
+        await reconcile(by.engine, { partitions: story.partitions });
       } catch (e) {
         if (!(e instanceof SimulatedCrash)) throw e;
       }
       replaceDead(w);
-    } else if (roll <= 96) {
+    } else if (roll <= 96 && !w.pipeline.frozenClock) {
       const ms = r.int(100, 3000);
       w.clock.advance(ms);
       w.trace.push(`${w.step}: clock +${ms}ms`);
@@ -280,29 +280,22 @@ async function schedule(w: World_, script: Script, r: Rng, steps: number): Promi
   }
   // Updates the schedule never reached happen now (as the world goes on).
   for (const x of due) {
-    apply(w.world, x.u);
-    await request(w, r, x.u.source, x.u.partition);
+    w.world.apply(x.u);
+    for (const q of x.u.requests) await request(w, r, q);
   }
 }
 
 /** The faults stop: deliver everything, let dead runners' leases expire, reconcile and replay until quiet. */
-async function drain(w: World_, script: Script): Promise<boolean> {
+async function drain(w: World_, story: Story): Promise<boolean> {
   for (const x of w.runners) x.arm(undefined);
   w.writeThenThrow = undefined;
   replaceDead(w);
   for (let round = 0; round < 25; round++) {
-    for (let i = 0; i < 2000 && w.bus.queue.length; i++) {
-      const avail = w.bus.available(Infinity, w.clock.now(), { includeQuiescent: true });
-      if (!avail.length) {
-        w.clock.advance(Math.max(1, Math.min(...w.bus.queue.map((m) => m.availableAt)) - w.clock.now()));
-        continue;
-      }
-      await deliver(w, avail[0]!, [live(w)[0]!]);
-    }
+    await quiesce(w);
     // Leases of runners nobody knows to be dead expire only with time.
     w.clock.advance(LEASE_TTL_MS + 1000);
     const by = live(w)[0]!;
-    const rep = await reconcile(by.engine, { partitions: script.partitions });
+    const rep = await reconcile(by.engine, { partitions: story.partitions });
     const dead = await w.bus.listDeadLetters();
     if (dead.length) await replayDeadLetters(by.engine);
     // As an operator's periodic reconcile would, keep going while work is still open in the state.
@@ -313,28 +306,43 @@ async function drain(w: World_, script: Script): Promise<boolean> {
   return false;
 }
 
-/** The fault-free run of a story: each source update applied and run to quiescence, in order. */
+/** Deliver in publish order, one at a time, until nothing is left (no faults). */
+async function quiesce(w: World_): Promise<void> {
+  for (let i = 0; i < 20_000 && w.bus.queue.length; i++) {
+    const avail = w.bus.available(Infinity, w.clock.now(), { includeQuiescent: true });
+    if (!avail.length) {
+      w.clock.advance(Math.max(1, Math.min(...w.bus.queue.map((m) => m.availableAt)) - w.clock.now()));
+      continue;
+    }
+    await deliver(w, avail[0]!, [live(w)[0]!]);
+  }
+}
+
+async function prepare(w: World_, story: Story, r: Rng): Promise<void> {
+  replaceDead(w);
+  for (const q of story.prepare) await request(w, r, q);
+  await quiesce(w);
+}
+
+/** The fault-free run of a story: each update applied and run to quiescence, in order. */
 const baselines = new Map<string, Promise<Outputs>>();
-export function baseline(script: Script): Promise<Outputs> {
-  const key = JSON.stringify(script);
+export function baseline(pipeline: ChaosPipeline, story: Story): Promise<Outputs> {
+  const key = `${pipeline.name}|${JSON.stringify(story)}`;
   let hit = baselines.get(key);
   if (!hit) {
     hit = (async () => {
-      const w = await open('memory', script, false);
+      const w = await open(pipeline, 'memory', story, false);
       try {
         const r = rng(0);
-        const quiesce = async () => {
-          for (let i = 0; i < 5000 && w.bus.queue.length; i++) await deliver(w, w.bus.queue[0]!, [live(w)[0]!]);
-        };
-        replaceDead(w);
-        for (const s of SOURCES) for (const d of script.partitions) await request(w, r, s, d);
-        await quiesce();
-        for (const u of script.updates) {
-          apply(w.world, u);
-          await request(w, r, u.source, u.partition);
-          await quiesce();
+        await prepare(w, story, r);
+        for (const q of story.start) await request(w, r, q);
+        await quiesce(w);
+        for (const u of story.updates) {
+          w.world.apply(u);
+          for (const q of u.requests) await request(w, r, q);
+          await quiesce(w);
         }
-        const { duplicateKeys: _d, ...out } = await outputsOf(w.plan, w.backends, script.partitions);
+        const { duplicateKeys: _d, ...out } = await outputsOf(w.plan, w.backends, story.partitions);
         return out;
       } finally {
         await w.close();
@@ -347,27 +355,29 @@ export function baseline(script: Script): Promise<Outputs> {
 }
 
 export async function runSeed(opts: SeedOptions): Promise<SeedResult> {
+  const pipeline = PIPELINES[opts.pipeline ?? 'small'];
   const r = rng(opts.seed);
-  const script = makeScript(r);
-  const want = await baseline(script);
-  const w = await open(opts.backend, script, opts.trace ?? false);
-  const steps = opts.steps ?? 220;
+  const story = pipeline.story(r);
+  const want = await baseline(pipeline, story);
+  const w = await open(pipeline, opts.backend, story, opts.trace ?? false);
+  const steps = opts.steps ?? pipeline.steps;
   try {
-    await schedule(w, script, r, steps);
-    const converged = await drain(w, script);
+    await prepare(w, story, r);
+    await schedule(w, story, r, steps);
+    const converged = await drain(w, story);
     await w.oracle.settled();
-    const got = await outputsOf(w.plan, w.backends, script.partitions);
+    const got = await outputsOf(w.plan, w.backends, story.partitions);
     const violations = [
       ...w.violations,
       ...w.oracle.violations,
       ...(converged ? [] : ['did not converge: work was still open after 25 reconcile rounds (12 minutes of engine time)']),
       ...got.duplicateKeys.map((d) => `duplicate rows: ${d}`),
       ...diffOutputs(want, got).map((d) => `output differs from the fault-free run: ${d}`),
-      ...(await finalViolations(w.plan, w.backends, script.partitions, w.clock.now())),
+      ...(await finalViolations(w.plan, w.backends, story.partitions, w.clock.now())),
     ];
     await opts.inspect?.(w.backends.state, w.log);
     return {
-      seed: opts.seed, backend: opts.backend, steps: w.step, runs: w.oracle.runsStarted, faults: w.faults,
+      seed: opts.seed, backend: opts.backend, pipeline: pipeline.name, steps: w.step, runs: w.oracle.runsStarted, faults: w.faults,
       crashSites: w.runners.filter((x) => x.crashedAt).map((x) => x.crashedAt!), violations, trace: w.trace,
     };
   } finally {
