@@ -174,7 +174,7 @@ export interface PendingMark {
   partition: string;
   tickets: Ticket[];
   /** Its latest run for these tickets failed for good: it holds downstream until fixed or replayed. */
-  failed?: { executionId: string; error: string; at: number; fingerprint?: string };
+  failed?: { executionId: string; error: string; at: number; fingerprint?: string; covers?: string[] };
   /** It was held back by unsettled upstream work; released when that settles. */
   deferred?: { since: number; reasons: string[] };
   updatedAt: number;

@@ -33,6 +33,8 @@ export interface Claim {
   /** Outbox entries of the transaction (a stage's next level). */
   entries: OutboxEntry[];
   stage?: StageSettled;
+  /** skip:terminal of a delivery the failed run itself covered: its dead letter may have died with that process. */
+  deadLetter?: boolean;
 }
 
 function redelivered(cand: Candidate, reason: string): Decision {
@@ -101,6 +103,13 @@ export async function claim(host: EngineHost, cand: Candidate, p: ProcessorPlan,
       return { ...base, decision, entries: st.entries, stage: st.settled };
     }
     // rerun-requested: the open ticket waits for the running holder; skip:terminal: it holds until fixed.
+    // A redelivery of a message the failed run covered is dead-lettered again (at least once: the first
+    // dead letter may have been lost with its process); any other trigger waits on its open ticket,
+    // which the replay of that dead letter covers.
+    if (decision.kind === 'skip:terminal') {
+      const covered = mark!.failed?.covers;
+      return { ...base, decision, deadLetter: !covered || (cand.ticket !== undefined && covered.includes(cand.ticket)) };
+    }
     return { ...base, decision };
   });
 }

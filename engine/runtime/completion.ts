@@ -150,7 +150,7 @@ export async function failRun(host: EngineHost, cand: Candidate, p: ProcessorPla
     // Retryable: the tickets stay open and the redelivery covers them. Terminal: they stay open too, and
     // the mark says failed, so downstream waits visibly until a replay or a forced run settles them.
     if (retryable || !mine || !mark) return { entries: [] as never[], stage: undefined };
-    writeMark(tx, p.name, cand.partition, { ...mark, failed: { executionId, error: `${a.lastErrorType}: ${message}`, at: now, fingerprint: decision.fingerprint }, updatedAt: now });
+    writeMark(tx, p.name, cand.partition, { ...mark, failed: { executionId, error: `${a.lastErrorType}: ${message}`, at: now, fingerprint: decision.fingerprint, covers: lease.covers }, updatedAt: now });
     const st = await settleStageInTx(host, tx, p, cand.partition, lease.context.stage, 'failed', executionId, now);
     // Triggers that arrived during the run may carry new inputs, which lift a terminal failure.
     const rest = uncovered(mark, lease.covers);

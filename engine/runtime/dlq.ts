@@ -18,7 +18,17 @@ export async function replayDeadLetters(engine: Engine, opts: { ids?: string[] }
   const skipped: Array<{ id: string; reason: string }> = [];
   for (const id of opts.ids ?? []) if (!all.some((d) => d.id === id)) skipped.push({ id, reason: 'no such dead letter (or already replayed)' });
   let replayed = 0;
+  // One delivery dead-lettered twice (its redelivery after a crash is dead-lettered again) is replayed once.
+  const first = new Map<string, string>();
   for (const d of chosen) {
+    const ticket = d.message.attributes.ticket;
+    const same = ticket ? first.get(`${d.topic}|${ticket}`) : undefined;
+    if (same) {
+      await engine.backends.bus.markReplayed([d.id]);
+      skipped.push({ id: d.id, reason: `the same delivery as dead letter ${same}, replayed once` });
+      continue;
+    }
+    if (ticket) first.set(`${d.topic}|${ticket}`, d.id);
     const n = normalize(engine.plan, d.topic, d.message.data, d.message.attributes, engine.now());
     let message = d.message;
     if (n.ok) {

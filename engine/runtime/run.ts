@@ -44,9 +44,7 @@ export async function runCandidate(host: EngineHost, cand: Candidate): Promise<C
     await host.alerts.send({ severity: 'error', kind: 'run:stale-input', title: `${p.name} not run for ${cand.partition}: stale input`, message: decision.reasons.join('; '), partition: cand.partition, processor: p.name, ts: now });
   }
   if (SETTLING[decision.kind]) await afterSettle(host, p.name, cand.partition);
-  // A trigger of a processor that failed for good is dead-lettered too, so a replay can always reach it
-  // (the failing delivery's own dead-lettering may have been lost with its process).
-  if (decision.kind === 'skip:terminal') return { kind: 'terminal', reason: decision.reasons[0]!, attempts: 1 };
+  if (decision.kind === 'skip:terminal' && c.deadLetter) return { kind: 'terminal', reason: decision.reasons[0]!, attempts: 1 };
   if (decision.kind !== 'run') return { kind: 'skipped' };
   return execute(host, decided, p, decision, executionId, correlationId, attempt);
 }

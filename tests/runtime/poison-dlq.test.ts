@@ -126,13 +126,17 @@ describe('poison messages and the DLQ', () => {
       assert.ok(dead);
       assert.equal((await h.state<AttemptState>('attempts', `totals|${DAY}`))?.terminal, true);
 
-      // Until the fix, the same message is refused as a known terminal failure.
+      // Until the fix, the same message is refused as a known terminal failure. It is the delivery the
+      // failed run covered (as after a crash before its dead-lettering), so it is dead-lettered again…
       await h.backends.bus.publish(dead.topic, dead.message);
       await h.settle();
       assert.equal(h.logged('skip:terminal', 'totals').length, 1);
+      assert.equal((await h.backends.bus.listDeadLetters()).length, 2, 'a redelivery of the failed delivery is kept, whatever happened to the first dead letter');
 
       broken = false; // the fix is deployed
-      assert.equal((await replayDeadLetters(h.engine)).replayed, 1);
+      const replay = await replayDeadLetters(h.engine);
+      assert.equal(replay.replayed, 1, '…and replayed once');
+      assert.match(replay.skipped[0]?.reason ?? '', /the same delivery as dead letter/);
       await h.settle();
 
       const [ok] = h.logged('run:succeeded', 'totals');
