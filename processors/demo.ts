@@ -18,7 +18,7 @@ import type { Plan, TablePlan } from '../engine/spec/plan.js';
 import { startSampleSource, type SampleSource } from './sample-source/index.js';
 import { gameDayClock } from './demo/clock.js';
 import { historyDates, pickDemoDates } from './demo/dates.js';
-import { failureLines, flipReach, incrementalRuns, phaseSummary, type PlayerPick, summarizePrediction } from './demo/report.js';
+import { failureLines, flipReach, incrementalRuns, phaseSummary, type PlayerPick, summarizePrediction, waveCheck } from './demo/report.js';
 
 const SEED = 42;
 const HISTORY_DAYS = 14;
@@ -93,6 +93,9 @@ async function main(): Promise<number> {
     const runs = inc.filter((e) => e.event === 'run:started');
     out(`  ${runs.length} runs in ${secs(incMs)} (the full cascade took about ${secs(cascadeMs / dates.length)} per date):`);
     for (const line of incrementalRuns(plan, inc)) out(`  ${line}`);
+    const wave = waveCheck(plan, inc);
+    out(`  ${wave.line}`);
+    if (!wave.ok) failed++;
     const { changedPlayers, laterScopes } = flipReach(plan, inc);
     out('  The new report snapshot lists every injured player again, so phase 3 re-reads the players (teams) it lists;');
     out(`  rows changed for player(s): ${changedPlayers.join(', ') || 'none'}; scopes from phase 4 on: ${laterScopes.join(', ')}.`);

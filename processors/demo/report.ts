@@ -1,6 +1,7 @@
 // What the demo prints: a per-phase summary of runs, rows and skips with their reasons, the runs of an
 // incremental update with their scopes and what each changed, and a published prediction in one line.
 import type { LogEntry } from '../../engine/ports.js';
+import { waveGraph } from '../../engine/core/waves.js';
 import type { Plan } from '../../engine/spec/plan.js';
 
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
@@ -83,6 +84,25 @@ export function incrementalRuns(plan: Plan, log: LogEntry[]): string[] {
   for (const e of log.filter((x) => x.event.startsWith('skip:'))) skips.set(e.event, (skips.get(e.event) ?? 0) + 1);
   lines.push(`  skipped: ${[...skips].map(([k, n]) => `${n}× ${k}`).join(', ') || 'none'}`);
   return lines;
+}
+
+/**
+ * Whether an update ran as one wave: each processor it reached ran once, and only after every processor
+ * upstream of it (in the partition) had finished. One line to print, plus what broke the rule, if anything.
+ */
+export function waveCheck(plan: Plan, log: LogEntry[]): { ok: boolean; line: string } {
+  const runs = new Map<string, number>();
+  for (const e of log.filter((x) => x.event === 'run:started')) runs.set(e.processor!, (runs.get(e.processor!) ?? 0) + 1);
+  const at = (event: string, p: string) => log.findIndex((x) => x.event === event && x.processor === p);
+  const twice = [...runs].filter(([, n]) => n > 1).map(([p, n]) => `${p} ran ${n}×`);
+  const early: string[] = [];
+  const upstream = waveGraph(plan).upstream;
+  for (const p of runs.keys()) for (const u of upstream.get(p)!) if (runs.has(u) && at('run:succeeded', u) > at('run:started', p)) early.push(`${p} started before ${u} finished`);
+  const held = log.filter((e) => e.event === 'held').length;
+  const bad = [...twice, ...early];
+  return bad.length
+    ? { ok: false, line: `NOT one wave: ${bad.join('; ')}` }
+    : { ok: true, line: `one wave: each of the ${runs.size} affected processors ran once, each after everything upstream of it (${held} held back until their upstream settled)` };
 }
 
 /** What an incremental update reached: players whose rows changed (phase 3 on), and the scopes run from phase 4 on. */
