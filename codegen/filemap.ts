@@ -17,7 +17,7 @@ import { terraformFiles } from './terraform/index.js';
 export type FileMap = ReadonlyMap<string, string>;
 
 /** Folders whose generated files codegen owns; extra generated files are only looked for here. */
-export const GENERATED_DIRS = ['contracts', 'engine/generated', 'infra/bigquery', 'infra/cloudrun', 'infra/monitoring', 'infra/terraform', 'schema'] as const;
+export const GENERATED_DIRS = ['contracts', 'generated', 'infra/bigquery', 'infra/cloudrun', 'infra/monitoring', 'infra/terraform', 'schema'] as const;
 
 /** One artifact family: the plan → files (paths relative to the repository root). */
 export type Generator = (plan: Plan) => Record<string, string>;

@@ -27,7 +27,7 @@ describe('the file map', () => {
       assert.ok(GENERATED_DIRS.some((d) => file.startsWith(`${d}/`)), file);
       assert.ok(!/\b20\d\d-\d\d-\d\dT\d\d:\d\d/.test(content), `${file} holds no timestamp`);
     }
-    for (const f of ['engine/generated/contracts.ts', 'schema/pipeline.schema.json', 'contracts/table_updated.schema.json', 'infra/terraform/pubsub.tf.json', 'infra/bigquery/nba_raw.sql', 'infra/cloudrun/service.yaml', 'infra/monitoring/dashboard.json']) {
+    for (const f of ['generated/contracts.ts', 'schema/pipeline.schema.json', 'contracts/table_updated.schema.json', 'infra/terraform/pubsub.tf.json', 'infra/bigquery/nba_raw.sql', 'infra/cloudrun/service.yaml', 'infra/monitoring/dashboard.json']) {
       assert.ok(a.has(f), f);
     }
   });
