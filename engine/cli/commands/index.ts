@@ -9,8 +9,9 @@ import { ops } from './ops.js';
 import { plan } from './plan.js';
 import { run } from './run.js';
 import { serve } from './serve.js';
+import { source } from './source.js';
 import { validate } from './validate.js';
 
 export type Registrar = (program: Command, io: CliIO) => void;
 
-export const COMMANDS: Registrar[] = [validate, graph, plan, run, inspect, ops, serve, infra, codegen];
+export const COMMANDS: Registrar[] = [validate, graph, plan, run, inspect, ops, serve, infra, codegen, source];

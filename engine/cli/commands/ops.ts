@@ -37,7 +37,7 @@ export const ops: Registrar = (program, io) => {
         io.out(`replayed ${r.replayed} dead letter(s)`);
         for (const s of r.skipped) io.err(`  ${s.id}: ${s.reason}`);
         if (r.skipped.length) throw new CommandFailed('', 1);
-      });
+      }, { services: true });
     });
 
   program
@@ -62,7 +62,7 @@ export const ops: Registrar = (program, io) => {
         }
         await local.settle();
         io.out(`replayed ${targets.size} run(s) of phase ${from} for correlation ${opts.correlationId}`);
-      });
+      }, { services: true });
     });
 
   program
@@ -74,7 +74,7 @@ export const ops: Registrar = (program, io) => {
         const r = await reconcile(local.engine, { partitions: opts.date?.split(',').map((s) => s.trim()) });
         await local.settle();
         io.out(`leases reclaimed ${r.leasesReclaimed}, outbox re-dispatched ${r.outboxRedispatched}, gates fired ${r.gatesFired}, stages advanced ${r.stagesAdvanced}, checks finalized ${r.checksFinalized}`);
-      });
+      }, { services: true });
     });
 
   const schedule = program.command('schedule').description('run schedules by hand');
@@ -95,6 +95,6 @@ export const ops: Registrar = (program, io) => {
         const r = await tickSchedule(local.engine, name, at);
         await local.settle();
         io.out(`${name} for ${r.partition}: ${r.decision}\n  ${r.reasons.join('\n  ')}`);
-      });
+      }, { services: true });
     });
 };

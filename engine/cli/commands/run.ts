@@ -37,7 +37,7 @@ export const run: Registrar = (program, io) => {
           io.err(`failures:\n${failed.join('\n')}\n(see \`pipeline explain PROCESSOR --date D\`)`);
           throw new CommandFailed('', 1);
         }
-      });
+      }, { services: true });
     });
 
   program
@@ -67,6 +67,6 @@ export const run: Registrar = (program, io) => {
           io.err(`failures:\n${failed.join('\n')}`);
           throw new CommandFailed('', 1);
         }
-      });
+      }, { services: true });
     });
 };
