@@ -30,8 +30,9 @@ async function services(io: CliIO, plan: Plan, dir: string): Promise<ProvidedSer
   }
 }
 
-export async function withLocalEngine<T>(io: CliIO, file: string | undefined, fn: (local: LocalEngine, plan: Plan) => Promise<T>, opts: LocalEngineCommandOptions = {}): Promise<T> {
-  const plan = requirePlan(io, file);
+/** `spec`: the spec file (default: the CLI's), or a plan the command loaded already to check its arguments first. */
+export async function withLocalEngine<T>(io: CliIO, spec: string | Plan | undefined, fn: (local: LocalEngine, plan: Plan) => Promise<T>, opts: LocalEngineCommandOptions = {}): Promise<T> {
+  const plan = typeof spec === 'object' ? spec : requirePlan(io, spec);
   const dir = stateDir(io, plan);
   const provided = opts.services ? await services(io, plan, dir) : undefined;
   try {

@@ -232,7 +232,7 @@ export const PIPELINE_SCHEMA: Json = {
     partition: obj(
       'The unit of data and work.',
       {
-        key: str('The partition column every table holds (e.g. game_date).', { pattern: NAME }),
+        key: str('The partition column every table holds (e.g. `sale_date`).', { pattern: NAME }),
         type: { const: 'date', default: DEFAULTS.partition.type, description: 'Partition type: daily dates.' },
         timezone: str('IANA time zone in which "today" is computed for schedules and deadlines.', { default: DEFAULTS.partition.timezone }),
       },
