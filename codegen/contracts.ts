@@ -1,4 +1,5 @@
-// Typed contracts for processors and messages, into engine/generated/:
+// Typed contracts for processors and messages, into generated/ beside the pipeline's spec (never into
+// engine/: the engine is generic, and each pipeline's tsconfig brings its own contracts in):
 //   rows.ts       a row type per table (what reads return) and an input type (what writes accept)
 //   messages.ts   a type per event type (rendered from the message contract) and per topic
 //   contracts.ts  name unions and the ProcessorRegistry augmentation that types `defineProcessor`
@@ -8,6 +9,12 @@ import { topologyOf, type TopicPlan } from '../engine/infra/topology.js';
 import { tsFile } from './formats.js';
 import { messageContracts } from './messages.js';
 import { doc, key, lit, pascal, tsType, union } from './typescript.js';
+
+/** The module processors import `defineProcessor` from (package.json `exports`); the registry augments it. */
+export const PROCESSOR_MODULE = 'pipeline/processor';
+
+/** Where the typed contracts go, relative to the pipeline's folder. */
+export const CONTRACTS_DIR = 'generated';
 
 const TS_TYPES: Record<ColumnType, string> = {
   string: 'string', int64: 'number', float64: 'number', numeric: 'number', bool: 'boolean',
@@ -97,7 +104,7 @@ function contractsFile(plan: Plan): string {
     `// Contracts of pipeline \`${plan.name}\`: names, and the processor registry that types \`defineProcessor\`:`,
     '// `ctx.read` accepts only declared tables, `ctx.write` only rows of the output table, `putObject` and',
     '// `putDocument` only declared output collections.',
-    "import type { ProcessorIO, ProcessorRegistry } from '../runtime/processor.js';",
+    `import type { ProcessorIO, ProcessorRegistry } from ${lit(PROCESSOR_MODULE)};`,
     "import type { TableInputs, TableRows } from './rows.js';",
     '',
     "export type * from './rows.js';",
@@ -113,7 +120,7 @@ function contractsFile(plan: Plan): string {
     `export type ScheduleName = ${union(sorted(plan.schedules.keys(), (x) => x))};`,
     `export type EntityKind = ${union([...plan.entities].sort())};`,
     '',
-    "declare module '../runtime/processor.js' {",
+    `declare module ${lit(PROCESSOR_MODULE)} {`,
     '  interface ProcessorRegistry {',
   ];
   for (const n of plan.order) {
@@ -137,17 +144,17 @@ function contractsFile(plan: Plan): string {
 
 function indexFile(plan: Plan): string {
   return tsFile([
-    `// Entry point of the generated contracts of pipeline \`${plan.name}\`. Importing it (or contracts.js) brings`,
-    '// the ProcessorRegistry augmentation into the program.',
+    `// Entry point of the generated contracts of pipeline \`${plan.name}\`. Including this folder in the pipeline's`,
+    '// tsconfig (or importing it) brings the ProcessorRegistry augmentation into the program.',
     "export * from './contracts.js';",
   ].join('\n'));
 }
 
 export function contractFiles(plan: Plan): Record<string, string> {
   return {
-    'engine/generated/rows.ts': rowsFile(plan),
-    'engine/generated/messages.ts': messagesFile(plan),
-    'engine/generated/contracts.ts': contractsFile(plan),
-    'engine/generated/index.ts': indexFile(plan),
+    [`${CONTRACTS_DIR}/rows.ts`]: rowsFile(plan),
+    [`${CONTRACTS_DIR}/messages.ts`]: messagesFile(plan),
+    [`${CONTRACTS_DIR}/contracts.ts`]: contractsFile(plan),
+    [`${CONTRACTS_DIR}/index.ts`]: indexFile(plan),
   };
 }

@@ -4,7 +4,7 @@
 
 export type JsonSchema = { readonly [k: string]: unknown };
 
-/** `nba_raw.player_stats` → `NbaRawPlayerStats`. */
+/** `shop_report.daily_sales` → `ShopReportDailySales`. */
 export function pascal(name: string): string {
   return name
     .split(/[^A-Za-z0-9]+/)

@@ -6,21 +6,25 @@
 //
 // The engine's clock starts at noon ET of the last date: the publishers move the "latest" pointers
 // (v1/tonight/, v1/players/) only for today's date.
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { loadPlan, renderDiagnostics } from '../engine/spec/index.js';
 import { openLocalEngine, type LocalEngine } from '../engine/runtime/local.js';
+import { removeServiceRecord, writeServiceRecord } from '../engine/devkit/services.js';
 import { runCascade } from '../engine/runtime/cascade.js';
 import type { LogEntry, Row } from '../engine/ports.js';
 import type { Plan, TablePlan } from '../engine/spec/plan.js';
 import { startSampleSource, type SampleSource } from './sample-source/index.js';
+import { DEFAULT_SEED } from './sample-source/service.js';
 import { gameDayClock } from './demo/clock.js';
 import { historyDates, pickDemoDates } from './demo/dates.js';
 import { failureLines, flipReach, incrementalRuns, phaseSummary, type PlayerPick, summarizePrediction, waveCheck } from './demo/report.js';
 
-const SEED = 42;
+const SEED = DEFAULT_SEED;
+/** The sample source's name under local.services in pipeline.yaml. */
+const SERVICE = 'sample_source';
 const HISTORY_DAYS = 14;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -35,13 +39,17 @@ async function main(): Promise<number> {
     return 1;
   }
   const plan = loaded.plan;
-  const dir = path.join(root, '.pipeline', 'demo');
-  rmSync(dir, { recursive: true, force: true });
+  // The CLI's state folder: `pipeline status`, `explain` and `run` see what the demo did.
+  // A fresh state, but the records of services left running (`npm run source`) are kept.
+  const dir = path.resolve(process.env.PIPELINE_DIR ?? path.join(root, '.pipeline'));
+  for (const entry of existsSync(dir) ? readdirSync(dir) : []) if (entry !== 'services') rmSync(path.join(dir, entry), { recursive: true, force: true });
   let source: SampleSource | undefined;
   let local: LocalEngine | undefined;
   let failed = 0;
   try {
     source = await startSampleSource({ seed: SEED, port: 0 });
+    // While the demo runs, other commands find its source here (and start their own once it stopped).
+    writeServiceRecord(dir, SERVICE, source.url);
     const env = { ...process.env, SOURCE_BASE_URL: source.url };
     const dates = pickDemoDates(SEED);
     const last = dates[dates.length - 1]!;
@@ -107,6 +115,7 @@ async function main(): Promise<number> {
     return failed ? 1 : 0;
   } finally {
     await local?.close();
+    removeServiceRecord(dir, SERVICE);
     await source?.close();
     out(`\nstopped the sample source and the engine; demo wall time ${secs(Date.now() - started)}.`);
   }

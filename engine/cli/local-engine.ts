@@ -1,26 +1,52 @@
 // Opening the local engine for a command: the spec, the state folder (PIPELINE_DIR or .pipeline next
-// to the spec), and a log printer for alerts.
+// to the spec — the demo uses the same one), the local services processors need (found running or
+// started for the command), and a log printer for alerts.
 import path from 'node:path';
+import { LocalServiceError, provideServices, type ProvidedServices } from '../devkit/services.js';
 import { openLocalEngine, type LocalEngine } from '../runtime/local.js';
 import type { Plan } from '../spec/plan.js';
+import { CommandFailed, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 import { requirePlan } from './spec-file.js';
-import { UsageError } from './errors.js';
 import { parseDuration } from '../spec/duration.js';
 
 export function stateDir(io: CliIO, plan: Plan): string {
   return path.resolve(io.cwd, io.env.PIPELINE_DIR ?? path.join(plan.dir, '.pipeline'));
 }
 
-export async function withLocalEngine<T>(io: CliIO, file: string | undefined, fn: (local: LocalEngine, plan: Plan) => Promise<T>): Promise<T> {
-  const plan = requirePlan(io, file);
+export interface LocalEngineCommandOptions {
+  /** The command runs processors: provide the spec's local services (`local.services`). */
+  services?: boolean;
+}
+
+async function services(io: CliIO, plan: Plan, dir: string): Promise<ProvidedServices | undefined> {
+  if (!plan.localServices.size) return undefined;
+  try {
+    const provided = await provideServices(plan, dir, io.env);
+    for (const n of provided.notes) io.err(n);
+    return provided;
+  } catch (e) {
+    if (e instanceof LocalServiceError) throw new CommandFailed(e.message, 1);
+    throw e;
+  }
+}
+
+/** `spec`: the spec file (default: the CLI's), or a plan the command loaded already to check its arguments first. */
+export async function withLocalEngine<T>(io: CliIO, spec: string | Plan | undefined, fn: (local: LocalEngine, plan: Plan) => Promise<T>, opts: LocalEngineCommandOptions = {}): Promise<T> {
+  const plan = typeof spec === 'object' ? spec : requirePlan(io, spec);
   const ttl = io.env.PIPELINE_LEASE_TTL;
   if (ttl !== undefined && ttl !== '' && !(parseDuration(ttl)! > 0)) throw new UsageError(`PIPELINE_LEASE_TTL=${JSON.stringify(ttl)} is not a duration`, 'a duration such as 30s or 2m');
-  const local = await openLocalEngine({ plan, dir: stateDir(io, plan), env: io.env });
-  local.engine.alerts.printer = (line) => io.err(line);
+  const dir = stateDir(io, plan);
+  const provided = opts.services ? await services(io, plan, dir) : undefined;
   try {
-    return await fn(local, plan);
+    const local = await openLocalEngine({ plan, dir, env: { ...io.env, ...provided?.env } });
+    local.engine.alerts.printer = (line) => io.err(line);
+    try {
+      return await fn(local, plan);
+    } finally {
+      await local.close();
+    }
   } finally {
-    await local.close();
+    await provided?.close();
   }
 }

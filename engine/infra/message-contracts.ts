@@ -1,7 +1,7 @@
 // The message contract (ARCHITECTURE.md §6) as data, derived from the Plan: for each event type, the fields `toWire`
 // (engine/core/messages.ts) puts on the wire, each with its JSON Schema. The JSON Schemas
 // (contracts/*.schema.json, used to validate pushes) and the TypeScript message types
-// (engine/generated/contracts.ts) are both rendered from it; a test checks `toWire` against it.
+// (generated/contracts.ts beside the spec) are both rendered from it; a test checks `toWire` against it.
 import type { RequestReason } from '../core/types.js';
 import type { Plan } from '../spec/plan.js';
 type JsonSchema = Record<string, unknown>;

@@ -3,11 +3,15 @@
 // returns: keyed upserts, content hashes, versions, completion, events. Processor code never marks
 // itself complete, never publishes and never writes the execution log.
 //
-// Types: `ProcessorRegistry` is filled in by codegen (engine/generated/contracts.ts) through
-// declaration merging, so `ctx.read('nba_raw.x')` and `ctx.write(rows)` are checked per processor.
+// Processors import it as `pipeline/processor` (package.json `exports`). Types: `ProcessorRegistry` is
+// filled in by the pipeline's own generated code (`generated/contracts.ts` beside its pipeline.yaml,
+// brought in by the pipeline's tsconfig) through declaration merging on 'pipeline/processor', so
+// `ctx.read('dataset.table')` and `ctx.write(rows)` are checked per processor. The engine never
+// imports a pipeline's generated code.
 import type { BackfillFlags, Scope } from '../core/types.js';
 import type { Row } from '../ports.js';
-import type {} from '../generated/index.js'; // the generated ProcessorRegistry augmentation, wherever defineProcessor is imported
+
+export type { BackfillFlags, Scope } from '../core/types.js';
 
 /** Filled by codegen: processor name → { reads: { table: RowType }, writes: RowType, objects, documents }. */
 // eslint-disable-next-line @typescript-eslint/no-empty-interface

@@ -159,6 +159,8 @@ export function buildPlan(spec: RawSpec, src: SourceMap, dir: string): Plan {
     checksOf.set(c.table, [...(checksOf.get(c.table) ?? []), name]);
   }
 
+  const localServices = new Map(Object.entries(spec.local?.services ?? {}).map(([name, l]) => [name, { name, module: l.module, env: l.env, description: l.description }] as const));
+
   const byLegacyName = new Map<string, string>();
   for (const p of processors.values()) {
     byLegacyName.set(p.name, p.name);
@@ -170,7 +172,7 @@ export function buildPlan(spec: RawSpec, src: SourceMap, dir: string): Plan {
     file: src.file, dir,
     partition: { key: spec.partition.key, timezone: spec.partition.timezone ?? DEFAULTS.partition.timezone },
     project: { id: spec.project?.id, region: spec.project?.region ?? DEFAULTS.project.region, service: spec.project?.service ?? DEFAULTS.project.service, topicPrefix: prefix },
-    entities: Object.keys(spec.entities ?? {}), buckets, assets, phases, processors, gates, stages, schedules, checks, alerts,
+    entities: Object.keys(spec.entities ?? {}), buckets, assets, phases, processors, gates, stages, schedules, checks, alerts, localServices,
     writerOf, triggeredBy, gatesOf, checksOf, order, phaseByName,
     phaseByTopic: new Map(phases.map((p) => [p.topic, p.name] as const)), byLegacyName,
   };

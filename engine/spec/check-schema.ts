@@ -242,6 +242,6 @@ function patternHint(pattern: string): string {
   if (pattern === '^[0-9]+d$') return 'write a number of days like "30d", or an object `{ days: 30 }`';
   if (pattern.includes('[0-5][0-9]')) return 'write a local time as HH:MM, e.g. "10:00" (00:00 to 23:59)';
   if (pattern.includes('a-z0-9-]')) return 'use lower-case letters, digits and dashes, starting with a letter';
-  if (pattern === '^[a-z][a-z0-9_]*$') return 'use lower_snake_case, e.g. `player_game_summary`';
+  if (pattern === '^[a-z][a-z0-9_]*$') return 'use lower_snake_case, e.g. `daily_sales`';
   return `write a value of the form /${pattern}/`;
 }

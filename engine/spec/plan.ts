@@ -172,6 +172,14 @@ export interface AlertSinkPlan {
   readonly minSeverity: 'info' | 'warn' | 'error';
 }
 
+/** A service local runs need (a sample source): started from `module`, its URL handed over in `env`. */
+export interface LocalServicePlan {
+  readonly name: string;
+  readonly module: string;
+  readonly env: string;
+  readonly description?: string;
+}
+
 export interface PhasePlan {
   readonly name: string;
   readonly number: number;
@@ -201,6 +209,8 @@ export interface Plan {
   readonly schedules: ReadonlyMap<string, SchedulePlan>;
   readonly checks: ReadonlyMap<string, CheckPlan>;
   readonly alerts: ReadonlyMap<string, AlertSinkPlan>;
+  /** Services of the embedded default (`local.services`). */
+  readonly localServices: ReadonlyMap<string, LocalServicePlan>;
 
   // Derived indexes.
   /** asset → the processor that writes it (absent for external tables). */

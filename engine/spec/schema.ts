@@ -232,7 +232,7 @@ export const PIPELINE_SCHEMA: Json = {
     partition: obj(
       'The unit of data and work.',
       {
-        key: str('The partition column every table holds (e.g. game_date).', { pattern: NAME }),
+        key: str('The partition column every table holds (e.g. `sale_date`).', { pattern: NAME }),
         type: { const: 'date', default: DEFAULTS.partition.type, description: 'Partition type: daily dates.' },
         timezone: str('IANA time zone in which "today" is computed for schedules and deadlines.', { default: DEFAULTS.partition.timezone }),
       },
@@ -275,5 +275,12 @@ export const PIPELINE_SCHEMA: Json = {
     schedules: mapOf('Cron schedules by name.', schedule),
     checks: mapOf('Data checks by name.', check),
     alerts: mapOf('Alert sinks by name.', alertSink),
+    local: obj('The embedded default only (local runs, the demo, tests); production ignores it.', {
+      services: mapOf('Services local runs need, such as a sample data source. Commands that run processors reuse a running one (`pipeline source start`) or start it for the command, and hand its URL to processors through `env`.', obj('A local service.', {
+        module: str('Module from the spec\'s folder that default-exports `defineLocalService({ start })` (from `pipeline/local-service`).'),
+        env: str('Environment variable that receives the service\'s base URL (processors read it with `ctx.env`). When it is already set, the service is not started.', { pattern: '^[A-Z][A-Z0-9_]*$' }),
+        description: str('What the service serves.'),
+      }, ['module', 'env'])),
+    }),
   },
 };

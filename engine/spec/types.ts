@@ -23,6 +23,17 @@ export interface RawSpec {
   schedules?: Record<string, RawSchedule>;
   checks?: Record<string, RawCheck>;
   alerts?: Record<string, RawAlertSink>;
+  local?: RawLocal;
+}
+
+export interface RawLocal {
+  services?: Record<string, RawLocalService>;
+}
+
+export interface RawLocalService {
+  module: string;
+  env: string;
+  description?: string;
 }
 
 export interface RawPartition {

@@ -3,7 +3,7 @@
 // from the play-by-play (nba.com; BigDataBall for games nba.com lacks), usage rate against the team's
 // totals from team_offense_game_summary (read first: it is a critical input), true shooting, and the
 // points line (odds-api, BettingPros as fallback). `data_sources` lists the inputs the row drew on.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { groupBy } from '../shared/group.js';
 import { roundOrNull } from '../shared/numbers.js';
 import { inScope } from '../shared/scope.js';

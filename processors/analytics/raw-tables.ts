@@ -1,7 +1,7 @@
 // Row types of the nba_raw tables the analytics processors read (pipeline.yaml `datasets.nba_raw`):
 // short names for the generated row types. Nullable columns are `| null`: a raw loader may leave any
 // of them empty, and the processors cope.
-import type { TableRows } from '../../engine/generated/index.js';
+import type { TableRows } from '../../generated/index.js';
 
 export type ScheduleRow = TableRows['nba_raw.nbac_schedule'];
 export type ScoreboardRow = TableRows['nba_raw.nbac_scoreboard_v2'];

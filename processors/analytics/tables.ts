@@ -1,6 +1,6 @@
 // Row types of the nba_analytics tables (pipeline.yaml `datasets.nba_analytics`): what the phase-3
 // processors write and the phase-4 processors read. Short names for the generated row types.
-import type { TableRows } from '../../engine/generated/index.js';
+import type { TableRows } from '../../generated/index.js';
 
 export type TeamOffenseRow = TableRows['nba_analytics.team_offense_game_summary'];
 export type TeamDefenseRow = TableRows['nba_analytics.team_defense_game_summary'];

@@ -2,7 +2,7 @@
 // rating (points allowed per 100 opponent possessions), and FG% allowed by zone from the opponent's
 // shots in the play-by-play (nba.com, BigDataBall for games nba.com lacks). Without play-by-play for
 // a game, threes allowed still come from the opponent's box score and the two-point zones stay null.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { n0, ratio, round, roundOrNull } from '../shared/numbers.js';
 import { inScope } from '../shared/scope.js';
 import { pace, possessions, rating } from './formulas.js';

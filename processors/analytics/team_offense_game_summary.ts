@@ -1,7 +1,7 @@
 // Phase 3: team offense per game — possessions (FGA − OREB + TOV + 0.44·FTA), pace (possessions per
 // 48 minutes), offensive rating (points per 100 possessions), result, and team minutes (regulation
 // unless the gamebook minutes or the play-by-play periods show overtime).
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { groupBy } from '../shared/group.js';
 import { n0, roundOrNull, round } from '../shared/numbers.js';
 import { inScope } from '../shared/scope.js';

@@ -2,7 +2,7 @@
 // opponent, days since his previous game (1 = back-to-back), games in the last 30 days, the current
 // points line (latest snapshot, median over books), the opening line (earliest), the movement and the
 // line's source, and the injury status from the latest report that lists him (default Available).
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { addDays } from '../shared/dates.js';
 import { round } from '../shared/numbers.js';
 import { inScope } from '../shared/scope.js';

@@ -1,7 +1,7 @@
 // Phase 3: tonight's context per team on today's schedule — the game and opponent, days since the
 // team's previous game (1 = back-to-back) from the gamebooks of the last 30 days, and how many of its
 // players the latest injury report lists as Out, and as Doubtful or Questionable.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { groupBy } from '../shared/group.js';
 import { inScope } from '../shared/scope.js';
 import { latestInjuries } from './injury-status.js';

@@ -1,7 +1,7 @@
 // Phase 4, level 3: the feature store — one named, versioned feature vector per player playing on the
 // date (the rows of upcoming_player_game_context), from the phase-4 tables of the date and the
 // player's and team's history strictly before it. See feature-vector.ts for the features.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { mean } from '../shared/numbers.js';
 import { inScope } from '../shared/scope.js';
 import { offensiveRatingOver } from './aggregates.js';

@@ -3,7 +3,7 @@
 // zone shares × the opponent's FG% allowed vs league per zone), pace (his team's and the opponent's
 // pace over their last 10 games vs the league's) and usage spike (last 3 games vs the season). All
 // history is strictly before the date. See composite-scores.ts for the scales.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import type { PlayerGameSummaryRow, TeamOffenseRow, UpcomingPlayerRow } from '../analytics/tables.js';
 import { addDays } from '../shared/dates.js';
 import { mean, n0, sum } from '../shared/numbers.js';

@@ -3,7 +3,7 @@
 // (minutes-weighted) and true shooting (from summed points and shots) over the last 10, his team's
 // pace over its last 10 games (all of this season), and his workload: games in the last 7 and 14 days, minutes in the last
 // 7. Figures without any game stay null (the feature store imputes them).
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import type { PlayerGameSummaryRow, TeamOffenseRow, UpcomingPlayerRow } from '../analytics/tables.js';
 import { addDays } from '../shared/dates.js';
 import { mean, n0, roundOrNull, stdDev, sum } from '../shared/numbers.js';

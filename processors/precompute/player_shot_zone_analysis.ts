@@ -2,7 +2,7 @@
 // the share of his field-goal attempts per zone (paint, mid-range, three), his FG% per zone, and the
 // share of his points from free throws. Games without a zone split (no play-by-play) are left out of
 // the zone figures. No history: nulls and games_in_sample 0 (the feature store imputes).
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import type { PlayerGameSummaryRow } from '../analytics/tables.js';
 import { n0, ratio, roundOrNull, sum } from '../shared/numbers.js';
 import { inScope } from '../shared/scope.js';

@@ -1,6 +1,6 @@
 // Row types of the phase-4 tables (pipeline.yaml `datasets.nba_precompute` and
 // `nba_predictions.ml_feature_store_v2`). Short names for the generated row types.
-import type { TableRows } from '../../engine/generated/index.js';
+import type { TableRows } from '../../generated/index.js';
 
 export type TeamDefenseZoneRow = TableRows['nba_precompute.team_defense_zone_analysis'];
 export type PlayerShotZoneRow = TableRows['nba_precompute.player_shot_zone_analysis'];

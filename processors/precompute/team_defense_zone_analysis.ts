@@ -2,7 +2,7 @@
 // three) over its last 15 games before the date, against the league's FG% by zone over the whole
 // window; defensive rating and pace faced over the same games. A team without history gets the
 // league values (vs league 0) and games_in_sample 0.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import type { TeamDefenseRow, UpcomingTeamRow } from '../analytics/tables.js';
 import { n0, ratio, round, sum } from '../shared/numbers.js';
 import { inScope } from '../shared/scope.js';

@@ -1,7 +1,7 @@
 // Grading one prediction against the box score. A player who did not play (no row in a game that
 // has actuals, played = false or no minutes) is voided as DNP; a push (actual = line) and PASS /
 // NO_LINE are never right or wrong (prediction_correct NULL).
-import type { NbaPredictionsPredictionAccuracyRow } from '../../engine/generated/index.js';
+import type { NbaPredictionsPredictionAccuracyRow } from '../../generated/index.js';
 import type { Filled, Unpartitioned } from '../shared/rows.js';
 import type { PredictionRow } from './predict.js';
 import { bool, num, round, str } from './values.js';

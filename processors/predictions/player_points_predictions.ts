@@ -2,7 +2,7 @@
 // ensemble) with OVER / UNDER / PASS / NO_LINE. Scoped runs read and write only the scoped players;
 // every player's prediction depends only on its own rows and the league-wide zone defence, so a
 // scoped run and a full run predict a player identically.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { playerInputs } from './player_inputs.js';
 import { predictPlayer } from './predict.js';
 

@@ -1,7 +1,7 @@
 // One player's predictions: every base system, the shared confidence adjustments (feature
 // completeness, injury status), the ensemble over them, and the recommendation rule, as rows of
 // nba_predictions.player_prop_predictions.
-import type { NbaPredictionsPlayerPropPredictionsRow } from '../../engine/generated/index.js';
+import type { NbaPredictionsPlayerPropPredictionsRow } from '../../generated/index.js';
 import type { Filled, Unpartitioned } from '../shared/rows.js';
 import { decide, MIN_COMPLETENESS, predictionId } from './recommendation.js';
 import { ensemble } from './systems/ensemble.js';

@@ -2,7 +2,7 @@
 // are graded (a game without any box-score row is not final yet: its predictions wait for the next
 // run, which the summary's update triggers); inside a graded game a player without a row, or one
 // who did not play, is voided as DNP. Scoped runs grade only the scoped players' predictions.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { actualOf, grade, type Actual, type AccuracyRow } from './grading.js';
 import { str } from './values.js';
 

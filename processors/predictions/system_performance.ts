@@ -1,7 +1,7 @@
 // Phase 5: per system, the partition's accuracy and the running totals over the 180-day window up
 // to and including the partition. Written for every system graded on the date.
-import type { NbaPredictionsSystemDailyPerformanceRow } from '../../engine/generated/index.js';
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import type { NbaPredictionsSystemDailyPerformanceRow } from '../../generated/index.js';
+import { defineProcessor } from 'pipeline/processor';
 import type { Filled, Unpartitioned } from '../shared/rows.js';
 import { totals } from './performance.js';
 import { byText, str } from './values.js';

@@ -4,7 +4,7 @@
 // against its schema before anything is written, and is a pure function of the rows read: a
 // re-run on identical inputs writes identical bytes (the engine then records no new version), and
 // a change to one player changes only that player's files and the date-level ones.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { bestBets, CRITERIA } from './best_bets.js';
 import { ownsLatest, publishDocument, publishObject } from './publish.js';
 import { counts, dateView, playerEntry, PUBLISHED_SYSTEM, recentForm, totals, type DateView, type PlayerView } from './view.js';

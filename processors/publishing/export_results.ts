@@ -2,7 +2,7 @@
 // system's summary and results, and every system's accuracy with its running totals from
 // system_daily_performance (null until that is computed). Deterministic: identical inputs give
 // identical bytes.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { totals, type Totals } from '../predictions/performance.js';
 import { bool, byText, num, round, str } from '../predictions/values.js';
 import { publishObject } from './publish.js';

@@ -2,7 +2,7 @@
 // anything is written), short cache lifetimes, and no wall clock in the content — the time of
 // writing goes into the object's metadata, so identical inputs give identical bytes and the engine
 // sees no new version.
-import type { ProcessorContext } from '../../engine/runtime/processor.js';
+import type { ProcessorContext } from 'pipeline/processor';
 import { validatePublished, type PublishedKind } from './validate.js';
 
 export const CACHE_CONTROL = 'public, max-age=300';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { NonRetryableError } from '../../engine/runtime/processor.js';
+import { NonRetryableError } from 'pipeline/processor';
 
 /** Published kind → its schema file. */
 export const SCHEMAS = {

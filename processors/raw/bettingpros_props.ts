@@ -2,7 +2,7 @@
 // book and player. Books are named by their odds-api key when BettingPros gives one (so both prop
 // sources agree on "draftkings", "fanduel", …), else by the lower-cased book name. snapshot_time comes
 // from the object's {ts} (the snapshot time the scraper took from the source); every snapshot is kept.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { BETTINGPROS_SHAPE, type BettingProsBody, type BpLine } from '../scrapers/lib/source-shapes.js';
 import { isoOfPathTs } from '../scrapers/lib/timestamps.js';
 import { playerLookup } from './lib/names.js';

@@ -1,6 +1,6 @@
 // objects/bdb_play_by_play → nba_raw.bigdataball_play_by_play: one row per BigDataBall play of each
 // game's latest file; shots get distance (ft) and shot_zone like the nba.com feed.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { BIGDATABALL_SHAPE, type BdbRow } from '../scrapers/lib/source-shapes.js';
 import { teamAbbr } from '../scrapers/lib/teams.js';
 import { playerLookup } from './lib/names.js';

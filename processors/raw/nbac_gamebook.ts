@@ -1,6 +1,6 @@
 // objects/nbac_gamebook → nba_raw.nbac_gamebook_player_stats: one row per player listed in each game's
 // gamebook (active, DNP with its reason, inactive), from the latest gamebook of each game.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { GAMEBOOK_SHAPE, type GamebookBody } from '../scrapers/lib/source-shapes.js';
 import { teamAbbr } from '../scrapers/lib/teams.js';
 import { playerLookup } from './lib/names.js';

@@ -2,7 +2,7 @@
 // (upsert): one row per player and report — every report object of the date is loaded, so each
 // snapshot keeps its own rows (key report_time + player_lookup) and history is kept. report_time is
 // the report's time in UTC ISO ("2025-11-15T22:30:00Z"); "Last, First" names become player_lookup.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { INJURY_REPORT_SHAPE, type InjuryReportBody } from '../scrapers/lib/source-shapes.js';
 import { teamAbbr } from '../scrapers/lib/teams.js';
 import { etToUtcIso, usDate } from '../scrapers/lib/timestamps.js';

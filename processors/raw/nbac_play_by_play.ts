@@ -2,7 +2,7 @@
 // name only, so personId → full name comes from the same game's box score) → nba_raw.nbac_play_by_play:
 // one row per action of each game's latest play-by-play. Field goals get their distance in feet and a
 // shot_zone (paint = 2s from ≤ 8 ft, mid_range = other 2s, three); points = what the action scored.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { resultSetRows } from '../scrapers/lib/shape.js';
 import { PLAY_BY_PLAY_SHAPE, PLAYER_STATS_HEADERS, type PbpAction, type PlayByPlayBody } from '../scrapers/lib/source-shapes.js';
 import { teamAbbr } from '../scrapers/lib/teams.js';

@@ -1,6 +1,6 @@
 // objects/nbac_player_boxscore → nba_raw.nbac_player_boxscores: one row per player of each game's
 // latest box score. Players who did not play (COMMENT set, no stats) keep a row with null stats.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { resultSetRows } from '../scrapers/lib/shape.js';
 import { PLAYER_STATS_HEADERS } from '../scrapers/lib/source-shapes.js';
 import { teamAbbr } from '../scrapers/lib/teams.js';

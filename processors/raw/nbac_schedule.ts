@@ -1,6 +1,6 @@
 // objects/nbac_schedule → nba_raw.nbac_schedule: one row per game of the date, from the latest
 // schedule object (by its {ts}).
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { SCHEDULE_SHAPE, type ScheduleBody } from '../scrapers/lib/nba-schedule.js';
 import { teamAbbr } from '../scrapers/lib/teams.js';
 import { toEt, usDate } from '../scrapers/lib/timestamps.js';

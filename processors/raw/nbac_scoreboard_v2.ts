@@ -1,6 +1,6 @@
 // objects/nbac_scoreboard_v2 → nba_raw.nbac_scoreboard_v2: one row per game (scores, status) from the
 // latest scoreboard object of the date.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { SCOREBOARD_SHAPE, type ScoreboardBody } from '../scrapers/lib/source-shapes.js';
 import { teamAbbr } from '../scrapers/lib/teams.js';
 import { latestOf, parseObject } from './lib/objects.js';

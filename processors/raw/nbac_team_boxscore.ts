@@ -1,6 +1,6 @@
 // objects/nbac_team_boxscore (+ objects/nbac_schedule for home/away, which the box score does not
 // carry) → nba_raw.nbac_team_boxscore: two rows per game from each game's latest team box score.
-import { defineProcessor, SourceFormatError } from '../../engine/runtime/processor.js';
+import { defineProcessor, SourceFormatError } from 'pipeline/processor';
 import { resultSetRows } from '../scrapers/lib/shape.js';
 import { TEAM_STATS_HEADERS } from '../scrapers/lib/source-shapes.js';
 import { teamAbbr } from '../scrapers/lib/teams.js';

@@ -2,7 +2,7 @@
 // nba_raw.odds_api_player_points_props (upsert): one row per snapshot, bookmaker and player (Over and
 // Under outcomes joined). Every snapshot object is loaded, so line history is kept; bookmaker keys are
 // kept as odds-api spells them.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { ODDS_PROPS_SHAPE, type OddsPropsBody } from '../scrapers/lib/source-shapes.js';
 import { teamAbbr } from '../scrapers/lib/teams.js';
 import { isoSeconds } from '../scrapers/lib/timestamps.js';

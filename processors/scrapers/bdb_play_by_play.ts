@@ -1,7 +1,7 @@
 // BigDataBall play-by-play (CSV rows as JSON), one per game → objects/bdb_play_by_play at
 // big-data-ball/{season}/{date}/game_{game_id}/{file}.json (the spec fixes the season folder to 2025-26).
 // {file} is the game's tip-off (the rows carry no absolute time), so a re-scrape rewrites the same object.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { pathSafe } from './lib/paths.js';
 import { scrapePerGame } from './lib/per-game.js';
 import { expectShape } from './lib/shape.js';

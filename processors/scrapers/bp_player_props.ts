@@ -1,7 +1,7 @@
 // BettingPros player points props: every snapshot of the date (the latest tells how many there are) →
 // objects/bp_player_props at bettingpros/player-props/points/{date}/{ts}.json, {ts} the snapshot time
 // (its ET time as the source reports it, else the latest line update). Snapshots with no offers are not written.
-import { defineProcessor, SourceFormatError } from '../../engine/runtime/processor.js';
+import { defineProcessor, SourceFormatError } from 'pipeline/processor';
 import { sourceBaseUrl, sourceUrl } from './lib/base-url.js';
 import { expectShape } from './lib/shape.js';
 import { BETTINGPROS_SHAPE, type BettingProsBody } from './lib/source-shapes.js';

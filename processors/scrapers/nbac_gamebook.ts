@@ -2,7 +2,7 @@
 // nba-com/gamebooks-data/{date}/{game_code}/{ts}.json, game_code made path-safe (20251115/BOSLAL →
 // 20251115_BOSLAL). {ts}: the game's tip-off as the gamebook states it (game_date + start_time_et),
 // else the schedule's. Gamebooks not published yet (404) or not final are skipped until a later run.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { pathSafe } from './lib/paths.js';
 import { scrapePerGame } from './lib/per-game.js';
 import { expectShape } from './lib/shape.js';

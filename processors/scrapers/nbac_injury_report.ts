@@ -2,12 +2,12 @@
 // objects/nbac_injury_report at nba-com/injury-report-data/{date}/{hour}/{ts}.json, {hour} the report's
 // ET hour and {ts} its report time (UTC). Re-scraping writes the same objects; a new report (e.g. a
 // late status flip) adds one, and history stays. Reports with no entries are not written.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { sourceBaseUrl, sourceUrl } from './lib/base-url.js';
 import { expectShape } from './lib/shape.js';
 import { INJURY_REPORT_SHAPE, type InjuryReportBody } from './lib/source-shapes.js';
 import { etToUtcMs, pathTs } from './lib/timestamps.js';
-import { SourceFormatError } from '../../engine/runtime/processor.js';
+import { SourceFormatError } from 'pipeline/processor';
 
 const HHMM = /^(\d{2}):(\d{2})$/;
 

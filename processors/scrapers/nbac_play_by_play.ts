@@ -1,7 +1,7 @@
 // nba.com play-by-play (liveData), one per game → objects/nbac_play_by_play at
 // nba-com/play-by-play/{date}/{game_id}/{ts}.json. {ts}: meta.time when reported, else the game's last
 // action time (its last update as the source reports it), else the tip-off.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { pathSafe } from './lib/paths.js';
 import { scrapePerGame } from './lib/per-game.js';
 import { expectShape } from './lib/shape.js';

@@ -2,7 +2,7 @@
 // nba-com/player-boxscores/{date}/{game_id}/{ts}.json. The payload has no time of its own: {ts} is the
 // game's tip-off from the schedule, so a re-scrape rewrites the same object and a corrected box score
 // changes it in place. Box scores not published yet (404) are skipped until a later run.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { pathSafe } from './lib/paths.js';
 import { scrapePerGame } from './lib/per-game.js';
 import { resultSetRows } from './lib/shape.js';

@@ -1,7 +1,7 @@
 // nba.com schedule of one date → objects/nbac_schedule at nba-com/schedule/{date}/{ts}.json.
 // {ts}: the source's generation time (meta.time) when it reports one, else the start of the game day
 // (ET) — one object per date, rewritten in place when the schedule changes. No games: nothing written.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { fetchSchedule } from './lib/nba-schedule.js';
 import { etToUtcMs, objectTs } from './lib/timestamps.js';
 

@@ -1,7 +1,7 @@
 // nba.com scoreboard of one date → objects/nbac_scoreboard_v2 at nba-com/scoreboard-v2/{date}/{ts}.json.
 // {ts}: meta.time when the source reports it, else the start of the game day (ET): re-scraping the same
 // scores rewrites the same object; a corrected score changes it in place.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { sourceBaseUrl, sourceUrl } from './lib/base-url.js';
 import { expectShape } from './lib/shape.js';
 import { SCOREBOARD_SHAPE, type ScoreboardBody } from './lib/source-shapes.js';

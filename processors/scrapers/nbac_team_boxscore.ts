@@ -1,7 +1,7 @@
 // stats.nba.com team box scores, one per game → objects/nbac_team_boxscore at
 // nba-com/team-boxscore/{date}/{game_id}/{ts}.json; {ts} is the game's tip-off from the schedule (the
 // payload has no time of its own). Not published yet (404): skipped until a later run.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { pathSafe } from './lib/paths.js';
 import { scrapePerGame } from './lib/per-game.js';
 import { resultSetRows } from './lib/shape.js';

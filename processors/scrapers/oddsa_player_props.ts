@@ -3,7 +3,7 @@
 // odds-api/player-props/{date}/{event_id}-{AWAYHOME}/{ts}.json, {ts} the snapshot timestamp. Each
 // snapshot is its own object, so history is kept; re-scraping writes identical objects. Snapshots with
 // no bookmakers (the game has tipped off) are not written.
-import { defineProcessor } from '../../engine/runtime/processor.js';
+import { defineProcessor } from 'pipeline/processor';
 import { sourceBaseUrl, sourceUrl } from './lib/base-url.js';
 import { mapLimit } from './lib/limit.js';
 import { pathSafe } from './lib/paths.js';

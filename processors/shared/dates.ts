@@ -1,5 +1,5 @@
 // Date arithmetic on 'YYYY-MM-DD' game dates, and ordering keys for the clock times sources print.
-export { addDays } from '../../engine/core/dates.js';
+export { addDays } from 'pipeline/dates';
 
 const DAY_MS = 86_400_000;
 

@@ -1,4 +1,4 @@
-// Narrower row types derived from the generated ones (engine/generated/rows.ts), so that a table's
+// Narrower row types derived from the generated ones (generated/rows.ts, beside pipeline.yaml), so that a table's
 // columns are declared once, in pipeline.yaml, and reach the processors through `npm run codegen`.
 
 /** `T` with the columns `K` known to be filled: never null in what the processor builds. */

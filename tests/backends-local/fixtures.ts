@@ -66,6 +66,7 @@ export function tinyPlan(tables: TablePlan[] = [playerStats, teamStats]): Plan {
     schedules: new Map(),
     checks: new Map(),
     alerts: new Map(),
+    localServices: new Map(),
     writerOf: new Map(),
     triggeredBy: new Map(),
     gatesOf: new Map(),

@@ -44,13 +44,13 @@ const file = (f: string) => {
 
 describe('adding a processor to pipeline.yaml', () => {
   it('adds its row types and its registry entry to the contracts', () => {
-    const rows = file('engine/generated/rows.ts');
+    const rows = file('generated/rows.ts');
     assert.match(rows, /export type NbaAnalyticsPlayerReboundSummaryRow = \{[^}]*rebounds: number \| null;[^}]*\}/s);
     assert.match(rows, /export type NbaAnalyticsPlayerReboundSummaryInput = \{[^}]*game_date\?: string[^}]*game_id: string;[^}]*\}/s);
     assert.match(rows, new RegExp(`'${REF}': NbaAnalyticsPlayerReboundSummaryRow;`));
-    const contracts = file('engine/generated/contracts.ts');
+    const contracts = file('generated/contracts.ts');
     assert.match(contracts, new RegExp(`${PROCESSOR}: \\{\\n\\s+reads: \\{ 'nba_raw.nbac_gamebook_player_stats': TableRows\\['nba_raw.nbac_gamebook_player_stats'\\] \\};\\n\\s+writes: TableInputs\\['${REF}'\\];`));
-    assert.ok(!before.get('engine/generated/contracts.ts')!.includes(PROCESSOR));
+    assert.ok(!before.get('generated/contracts.ts')!.includes(PROCESSOR));
   });
 
   it('adds it to the message contract', () => {
@@ -90,7 +90,7 @@ describe('adding a processor to pipeline.yaml', () => {
     const changed = [...after.keys()].filter((f) => after.get(f) !== before.get(f)).sort();
     assert.deepEqual(changed, [
       'contracts/run_requested.schema.json', 'contracts/table_updated.schema.json',
-      'engine/generated/contracts.ts', 'engine/generated/messages.ts', 'engine/generated/rows.ts',
+      'generated/contracts.ts', 'generated/messages.ts', 'generated/rows.ts',
       'infra/bigquery/nba_analytics.sql', 'infra/monitoring/dashboard.json', 'infra/monitoring/phase_breakdown.sql',
       'infra/monitoring/stuck_partitions.sql', 'infra/monitoring/table_freshness.sql',
       'infra/terraform/bigquery.tf.json', 'infra/terraform/pubsub.tf.json',

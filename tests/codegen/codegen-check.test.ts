@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildFileMap, diffFileMap, GENERATED_DIRS } from '../../codegen/filemap.js';
-import { COMMAND, isGenerated } from '../../codegen/formats.js';
+import { buildFileMap, diffFileMap, ENGINE_DIRS, PIPELINE_DIRS } from '../../codegen/filemap.js';
+import { isGenerated } from '../../codegen/formats.js';
 import { runCodegen } from '../../codegen/main.js';
 import { nbaPlan, SPEC, tempDir } from './helpers.js';
 
@@ -18,18 +18,24 @@ function run(args: string[]) {
 
 describe('the file map', () => {
   it('is deterministic, sorted, headed and inside the generated folders', () => {
-    const a = buildFileMap(nbaPlan());
-    const b = buildFileMap(nbaPlan());
+    const a = buildFileMap(nbaPlan(), { engine: true });
+    const b = buildFileMap(nbaPlan(), { engine: true });
     assert.deepEqual([...a], [...b]);
     assert.deepEqual([...a.keys()], [...a.keys()].sort());
     for (const [file, content] of a) {
       assert.ok(isGenerated(file, content), `${file} carries the generated header`);
-      assert.ok(GENERATED_DIRS.some((d) => file.startsWith(`${d}/`)), file);
+      assert.ok([...PIPELINE_DIRS, ...ENGINE_DIRS].some((d) => file.startsWith(`${d}/`)), file);
       assert.ok(!/\b20\d\d-\d\d-\d\dT\d\d:\d\d/.test(content), `${file} holds no timestamp`);
     }
-    for (const f of ['engine/generated/contracts.ts', 'schema/pipeline.schema.json', 'contracts/table_updated.schema.json', 'infra/terraform/pubsub.tf.json', 'infra/bigquery/nba_raw.sql', 'infra/cloudrun/service.yaml', 'infra/monitoring/dashboard.json']) {
+    for (const f of ['generated/contracts.ts', 'schema/pipeline.schema.json', 'docs/spec-reference.md', 'contracts/table_updated.schema.json', 'infra/terraform/pubsub.tf.json', 'infra/bigquery/nba_raw.sql', 'infra/cloudrun/service.yaml', 'infra/monitoring/dashboard.json']) {
       assert.ok(a.has(f), f);
     }
+  });
+
+  it('holds the engine\'s own files (schema, spec reference) only when asked: a pipeline gets its own files alone', () => {
+    const pipelineOnly = [...buildFileMap(nbaPlan()).keys()];
+    assert.ok(pipelineOnly.every((f) => PIPELINE_DIRS.some((d) => f.startsWith(`${d}/`))), pipelineOnly.join(', '));
+    assert.ok(!pipelineOnly.includes('schema/pipeline.schema.json'));
   });
 });
 
@@ -60,11 +66,11 @@ describe('codegen:check', () => {
     writeFileSync(path.join(dir, 'infra/bigquery/notes.sql'), '-- my own query\nSELECT 2;\n');
     const check = run(args('--check'));
     assert.equal(check.code, 1);
-    assert.match(check.err, new RegExp(`stale: ${stale}`));
-    assert.match(check.err, new RegExp(`missing: ${missing}`));
-    assert.match(check.err, new RegExp(`extra: ${extra}`));
+    assert.match(check.err, new RegExp(`stale: \\S*${stale}`));
+    assert.match(check.err, new RegExp(`missing: \\S*${missing}`));
+    assert.match(check.err, new RegExp(`extra: \\S*${extra}`));
     assert.ok(!check.err.includes('notes.sql'), 'a file without the header is not codegen\'s');
-    assert.ok(check.err.includes(`run \`${COMMAND}\``), check.err);
+    assert.ok(check.err.includes(`run \`tsx codegen/main.ts --file ${path.relative(process.cwd(), SPEC)} --root ${path.relative(process.cwd(), dir)}\``), check.err);
     assert.deepEqual(diffFileMap(dir, buildFileMap(nbaPlan())).map((d) => d.kind), ['extra', 'missing', 'stale']);
 
     const fix = run(args());

@@ -1,11 +1,11 @@
 // How the ports' ids and plain-JSON documents become Firestore document ids and values, reversibly.
 //
-// Ids. The engine's ids contain `|`, `.` and `/` (`objects/nbac_gamebook|2025-11-15`); a Firestore
+// Ids. The engine's ids contain `|`, `.` and `/` (`objects/exports|2025-11-15`); a Firestore
 // document id cannot contain `/`, cannot be `.` or `..`, cannot match `__.*__` and is at most 1500
 // bytes. `encodeId` percent-escapes exactly what Firestore refuses, and `%` itself so decoding is
 // unambiguous: `%` → `%25`, `/` → `%2F`, an id of `.`/`..` → `%2E`/`%2E%2E`, the leading `_` of an
 // id shaped `__x__` → `%5F`. Everything else is kept as is, so ids stay readable in the console:
-// `objects/nbac_gamebook|2025-11-15` → `objects%2Fnbac_gamebook|2025-11-15`.
+// `objects/exports|2025-11-15` → `objects%2Fexports|2025-11-15`.
 //
 // Values. A document is stored as plain JSON would store it (the local backends serialize with
 // JSON.stringify, so undefined fields vanish, Dates become ISO text, NaN becomes null), with the

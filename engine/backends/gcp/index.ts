@@ -3,7 +3,7 @@
 //
 // Environment (all optional):
 //   PIPELINE_PROJECT              project id (default: the spec's `project.id`)
-//   PIPELINE_DATASET_PREFIX       prefix of every BigQuery dataset (e.g. `dev_` → `dev_nba_raw`)
+//   PIPELINE_DATASET_PREFIX       prefix of every BigQuery dataset (e.g. `dev_` → `dev_sales`)
 //   PIPELINE_BQ_LOCATION          BigQuery location (default: the spec's `project.region`)
 //   PIPELINE_BUCKET_<ALIAS>       bucket name for the spec's bucket alias (upper-cased, non-alphanumerics
 //                                 as `_`), e.g. PIPELINE_BUCKET_SCRAPED=my-test-bucket

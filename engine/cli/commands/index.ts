@@ -1,4 +1,5 @@
 // Every CLI command, one registrar per file. Add a command by adding its file and one line here.
+import { codegen } from './codegen.js';
 import type { Registrar } from './registrar.js';
 import { graph } from './graph.js';
 import { infra } from './infra.js';
@@ -7,8 +8,9 @@ import { ops } from './ops.js';
 import { plan } from './plan.js';
 import { run } from './run.js';
 import { serve } from './serve.js';
+import { source } from './source.js';
 import { validate } from './validate.js';
 
 export type { Registrar } from './registrar.js';
 
-export const COMMANDS: Registrar[] = [validate, graph, plan, run, inspect, ops, serve, infra];
+export const COMMANDS: Registrar[] = [validate, graph, plan, run, inspect, ops, serve, infra, codegen, source];

@@ -101,7 +101,9 @@ export const infra: Registrar = (program, io) => {
   const group = program.command('infra').description('The Pub/Sub topology of the spec: apply it to the emulator, or diff it against live topics and subscriptions');
   const fileOf = (c: Command) => (c.optsWithGlobals() as { file?: string }).file;
   addTargetOptions(group.command('apply').description('Create missing topics, DLQs and subscriptions on the emulator and fix misconfigured ones (idempotent)'))
+    .addHelpText('after', '\nExamples:\n  $ PUBSUB_EMULATOR_HOST=127.0.0.1:8085 pipeline infra apply --emulator')
     .action(async (o: InfraOptions, c: Command) => apply(io, requirePlan(io, fileOf(c)), o));
   addTargetOptions(group.command('diff').description('List missing, extra and misconfigured topics and subscriptions; exit 1 on drift'))
+    .addHelpText('after', '\nExamples:\n  $ PUBSUB_EMULATOR_HOST=127.0.0.1:8085 pipeline infra diff --emulator\n  $ pipeline infra diff --project my-project --endpoint https://SERVICE_URL   # needs Google credentials')
     .action(async (o: InfraOptions, c: Command) => diff(io, requirePlan(io, fileOf(c)), o));
 };

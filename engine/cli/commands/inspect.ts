@@ -3,6 +3,7 @@ import { explain, status, trace, type TraceNode } from '../../runtime/inspect.js
 import type { LogEntry } from '../../ports.js';
 import { parseDate, parseProcessor } from '../args.js';
 import { CommandFailed } from '../errors.js';
+import { examples } from '../examples.js';
 import { withLocalEngine } from '../local-engine.js';
 import type { Registrar } from './registrar.js';
 
@@ -15,13 +16,12 @@ function inputsText(e: LogEntry): string[] {
 }
 
 export const inspect: Registrar = (program, io) => {
-  program
+  examples(program
     .command('explain')
     .description('every decision about a processor for a partition, in order, with reasons and the inputs seen')
     .argument('<processor>', 'processor name')
     .requiredOption('--date <date>', 'partition, YYYY-MM-DD')
-    .option('--json', 'print the log entries as JSON')
-    .addHelpText('after', '\nExamples:\n  $ pipeline explain player_game_summary --date 2025-11-15')
+    .option('--json', 'print the log entries as JSON'), io, program, (n) => [`pipeline explain ${n.processor} --date ${n.date}`, `pipeline explain ${n.processor} --date ${n.date} --json`])
     .action(async (name: string, opts: { date: string; json?: boolean }) => {
       const date = parseDate(opts.date);
       await withLocalEngine(io, program.opts().file as string | undefined, async (local, plan) => {
@@ -44,7 +44,7 @@ export const inspect: Registrar = (program, io) => {
     .description('the lineage of a run back to its source runs (execution id), or every run of a correlation id')
     .argument('<id>', 'an execution id or a correlation id')
     .option('--json', 'print as JSON')
-    .addHelpText('after', '\nExamples:\n  $ pipeline trace 5f0c…  (an execution id from `pipeline explain`)')
+    .addHelpText('after', '\nExamples:\n  $ pipeline trace 5f0c…      # an execution id from `pipeline explain`\n  $ pipeline trace 5f0c… --json')
     .action(async (id: string, opts: { json?: boolean }) => {
       await withLocalEngine(io, program.opts().file as string | undefined, async (local) => {
         const r = await trace(local.engine, id);
@@ -71,12 +71,11 @@ export const inspect: Registrar = (program, io) => {
       });
     });
 
-  program
+  examples(program
     .command('status')
     .description('per phase and processor: state, rows, last run, warnings; stuck leases and gates past their deadline')
     .requiredOption('--date <date>', 'partition, YYYY-MM-DD')
-    .option('--json', 'print as JSON')
-    .addHelpText('after', '\nExamples:\n  $ pipeline status --date 2025-11-15')
+    .option('--json', 'print as JSON'), io, program, (n) => [`pipeline status --date ${n.date}`, `pipeline status --date ${n.date} --json`])
     .action(async (opts: { date: string; json?: boolean }) => {
       const date = parseDate(opts.date);
       await withLocalEngine(io, program.opts().file as string | undefined, async (local, plan) => {

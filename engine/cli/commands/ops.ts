@@ -8,7 +8,9 @@ import type { RunRecord } from '../../runtime/run.js';
 import { didYouMean } from '../../spec/diagnostics.js';
 import { parsePhase } from '../args.js';
 import { CommandFailed, UsageError } from '../errors.js';
+import { examples } from '../examples.js';
 import { withLocalEngine } from '../local-engine.js';
+import { requirePlan } from '../spec-file.js';
 import type { Registrar } from './registrar.js';
 
 export const ops: Registrar = (program, io) => {
@@ -18,6 +20,7 @@ export const ops: Registrar = (program, io) => {
     .description('list dead letters with their reason and attempts')
     .option('--all', 'include replayed ones')
     .option('--json', 'print as JSON')
+    .addHelpText('after', '\nExamples:\n  $ pipeline dlq list\n  $ pipeline dlq list --all --json')
     .action(async (opts: { all?: boolean; json?: boolean }) => {
       await withLocalEngine(io, program.opts().file as string | undefined, async (local) => {
         const list = await listDeadLetters(local.engine, { includeReplayed: opts.all });
@@ -38,23 +41,27 @@ export const ops: Registrar = (program, io) => {
         io.out(`replayed ${r.replayed} dead letter(s)`);
         for (const s of r.skipped) io.err(`  ${s.id}: ${s.reason}`);
         if (r.skipped.length) throw new CommandFailed('', 1);
-      });
+      }, { services: true });
     });
 
-  program
+  examples(program
     .command('replay')
     .description('rerun, from a phase on, every run of a correlation id (same correlation id; downstream follows by dedup)')
     .requiredOption('--correlation-id <id>', 'the correlation id (see `pipeline trace`)')
-    .option('--from-phase <phase>', 'rerun the runs of this phase (name or number); default: the earliest phase it touched')
+    .option('--from-phase <phase>', 'rerun the runs of this phase (name or number); default: the earliest phase it touched'), io, program, (n) => [
+      'pipeline replay --correlation-id 5f0c…      # from `pipeline trace` or `pipeline explain`', `pipeline replay --correlation-id 5f0c… --from-phase ${n.phase}`,
+    ])
     .action(async (opts: { correlationId: string; fromPhase?: string }) => {
-      await withLocalEngine(io, program.opts().file as string | undefined, async (local, plan) => {
+      const spec = requirePlan(io, program.opts().file as string | undefined);
+      const fromPhase = opts.fromPhase === undefined ? undefined : parsePhase(spec, opts.fromPhase, '--from-phase');
+      await withLocalEngine(io, spec, async (local, plan) => {
         const runs = await local.backends.state.query<RunRecord>('runs', { eq: { correlationId: opts.correlationId } });
         if (!runs.length) {
           io.err(`no runs with correlation id ${opts.correlationId}`);
           throw new CommandFailed('', 1);
         }
         const phaseNo = (p: string) => plan.processors.get(p)?.phaseNumber ?? 0;
-        const from = opts.fromPhase !== undefined ? plan.phaseByName.get(parsePhase(plan, opts.fromPhase, '--from-phase'))!.number : Math.min(...runs.map((r) => phaseNo(r.processor)));
+        const from = fromPhase !== undefined ? plan.phaseByName.get(fromPhase)!.number : Math.min(...runs.map((r) => phaseNo(r.processor)));
         const targets = new Map<string, RunRecord>();
         for (const r of runs) if (phaseNo(r.processor) === from) targets.set(`${r.processor}|${r.partition}`, r);
         for (const r of targets.values()) {
@@ -63,13 +70,14 @@ export const ops: Registrar = (program, io) => {
         }
         await local.settle();
         io.out(`replayed ${targets.size} run(s) of phase ${from} for correlation ${opts.correlationId}`);
-      });
+      }, { services: true });
     });
 
   program
     .command('reconcile')
     .description('repair after crashes, at once: reclaim the leases of runners that are gone (or expired), re-dispatch the outbox, deliver messages a killed process left, fire due gates, advance stages, release held processors, finalize checks — then run what that sets in motion')
     .option('--date <dates>', 'comma-separated partitions (default: recently updated ones)')
+    .addHelpText('after', '\nExamples:\n  $ pipeline reconcile\n  $ pipeline reconcile --date 2025-11-14,2025-11-15')
     .action(async (opts: { date?: string }) => {
       await withLocalEngine(io, program.opts().file as string | undefined, async (local) => {
         const partitions = opts.date?.split(',').map((s) => s.trim());
@@ -81,27 +89,27 @@ export const ops: Registrar = (program, io) => {
           io.err(`still unfinished (${open.length}):\n${open.slice(0, 20).map(unfinishedText).join('\n')}`);
           throw new CommandFailed('', 1);
         }
-      });
+      }, { services: true });
     });
 
   const schedule = program.command('schedule').description('run schedules by hand');
-  schedule
+  examples(schedule
     .command('run')
     .description('one tick of a schedule (as Cloud Scheduler or the in-process cron would)')
     .argument('<name>', 'schedule name')
-    .option('--at <time>', 'the tick time, ISO 8601 (default: now)')
-    .addHelpText('after', '\nExamples:\n  $ pipeline schedule run predictions_backup --at 2025-11-15T14:00:00Z')
+    .option('--at <time>', 'the tick time, ISO 8601 (default: now)'), io, program, (n) => [`pipeline schedule run ${n.schedule} --at ${n.date}T14:00:00Z`])
     .action(async (name: string, opts: { at?: string }) => {
       const at = opts.at === undefined ? Date.now() : Date.parse(opts.at);
       if (Number.isNaN(at)) throw new UsageError(`--at ${JSON.stringify(opts.at)} is not a time`, '--at 2025-11-15T14:00:00Z (ISO 8601)');
-      await withLocalEngine(io, program.opts().file as string | undefined, async (local, plan) => {
-        if (!plan.schedules.has(name)) {
-          const guess = didYouMean(name, plan.schedules.keys());
-          throw new UsageError(`unknown schedule ${JSON.stringify(name)}${guess ? ` (did you mean ${guess}?)` : ''}`, `one of: ${[...plan.schedules.keys()].join(', ')}`);
-        }
+      const spec = requirePlan(io, program.opts().file as string | undefined);
+      if (!spec.schedules.has(name)) {
+        const guess = didYouMean(name, spec.schedules.keys());
+        throw new UsageError(`unknown schedule ${JSON.stringify(name)}${guess ? ` (did you mean ${guess}?)` : ''}`, `one of: ${[...spec.schedules.keys()].join(', ') || 'none (the spec declares no schedules)'}`);
+      }
+      await withLocalEngine(io, spec, async (local) => {
         const r = await tickSchedule(local.engine, name, at);
         await local.settle();
         io.out(`${name} for ${r.partition}: ${r.decision}\n  ${r.reasons.join('\n  ')}`);
-      });
+      }, { services: true });
     });
 };

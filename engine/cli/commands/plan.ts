@@ -8,12 +8,13 @@ import path from 'node:path';
 import { dryRun, readStateFile, StateFileError, type StateFile } from '../../runtime/dry-run.js';
 import { parseDate, parsePhase } from '../args.js';
 import { UsageError } from '../errors.js';
+import { examples } from '../examples.js';
 import { renderCascade } from '../render/cascade.js';
 import { requirePlan } from '../spec-file.js';
 import type { Registrar } from './registrar.js';
 
 export const plan: Registrar = (program, io) => {
-  program
+  examples(program
     .command('plan')
     .description('dry run: print the cascade an event would set in motion (no side effects)')
     .option('--event <json|file>', 'a message as it would arrive (unified, legacy scraper or GCS notification)')
@@ -24,13 +25,11 @@ export const plan: Registrar = (program, io) => {
     .option('--stop-after <phase>', 'simulate a backfill that stops after this phase')
     .option('--no-local-state', 'ignore the local state (.pipeline/local.duckdb) even when it exists')
     .option('--json', 'print the decisions as JSON')
-    .option('-v, --verbose', 'also print gate waits, checks and warnings')
-    .addHelpText('after', [
-      '', 'Examples:',
-      '  $ pipeline plan --table nba_raw.nbac_gamebook_player_stats --date 2025-11-15 --state tests/fixtures/plan-state/raw-loaded.json',
-      '  $ pipeline plan --table nba_raw.nbac_gamebook_player_stats --date 2025-11-15 --state s.json --stop-after analytics',
-      `  $ pipeline plan --event '{"scraper_name":"nbac_injury_report","gcs_path":"gs://nba-scraped-data/nba-com/injury-report-data/2025-11-15/14/x.json","status":"success"}'`,
-    ].join('\n'))
+    .option('-v, --verbose', 'also print gate waits, checks and warnings'), io, program, (n) => [
+      `pipeline plan --table ${n.table} --date ${n.date}`,
+      `pipeline plan --table ${n.table} --date ${n.date} --state state.json --stop-after ${n.stopAfter}`,
+      `pipeline plan --event event.json --topic TOPIC      # a message as it would arrive`,
+    ])
     .action(async (opts: { event?: string; topic?: string; table?: string; date?: string; state?: string; stopAfter?: string; json?: boolean; verbose?: boolean; localState: boolean }) => {
       if (!opts.event && !opts.table) throw new UsageError('give an event or a table update', '--event <json|file> | --table T --date YYYY-MM-DD');
       if (opts.event && opts.table) throw new UsageError('--event and --table are exclusive', '--event <json|file> | --table T --date YYYY-MM-DD');

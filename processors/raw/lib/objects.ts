@@ -1,7 +1,7 @@
 // Stored source objects for a raw processor: parsing with a shape check (a drifted object fails the
 // run naming its path) and "latest wins" selection by the {ts} in the object path.
-import type { StoredObjectView } from '../../../engine/runtime/processor.js';
-import { SourceFormatError } from '../../../engine/runtime/processor.js';
+import type { StoredObjectView } from 'pipeline/processor';
+import { SourceFormatError } from 'pipeline/processor';
 import { expectShape, type Shape } from '../../scrapers/lib/shape.js';
 import { tsOfPath } from '../../scrapers/lib/timestamps.js';
 

@@ -1,6 +1,6 @@
 // The date's games from the stored nba.com schedule: lets raw processors attach nba game ids and
 // home/away to sources that only name teams (injury report, odds-api events, team box scores).
-import type { StoredObjectView } from '../../../engine/runtime/processor.js';
+import type { StoredObjectView } from 'pipeline/processor';
 import { SCHEDULE_SHAPE, type ScheduleBody } from '../../scrapers/lib/nba-schedule.js';
 import { teamAbbr } from '../../scrapers/lib/teams.js';
 import { latestOf, parseObject } from './objects.js';

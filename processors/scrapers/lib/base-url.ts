@@ -1,6 +1,6 @@
 // Where each source lives: a per-source variable, falling back to SOURCE_BASE_URL (one URL for all
 // sources, as the sample source serves them). Missing configuration cannot be fixed by retrying.
-import { NonRetryableError, type ProcessorContext } from '../../../engine/runtime/processor.js';
+import { NonRetryableError, type ProcessorContext } from 'pipeline/processor';
 
 export class MissingConfigError extends NonRetryableError {
   override name = 'MissingConfigError';

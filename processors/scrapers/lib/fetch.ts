@@ -1,7 +1,7 @@
 // Per-game requests: a game the schedule lists may not be published yet (404) — skip it and let a
 // later run pick it up; anything else that is not JSON fails the run as SourceFormatError, like
 // ctx.fetchJson (5xx are retried inside ctx.fetch).
-import { SourceFormatError, type ProcessorContext } from '../../../engine/runtime/processor.js';
+import { SourceFormatError, type ProcessorContext } from 'pipeline/processor';
 
 export async function fetchJsonUnless404<T>(ctx: Pick<ProcessorContext, 'fetch'>, url: string): Promise<T | undefined> {
   const res = await ctx.fetch(url);

@@ -1,6 +1,6 @@
 // The nba.com schedule for one date: fetched and validated once, shared by the schedule scraper and
 // the per-game scrapers (which need each game's id, code and tip-off).
-import type { ProcessorContext } from '../../../engine/runtime/processor.js';
+import type { ProcessorContext } from 'pipeline/processor';
 import { sourceBaseUrl, sourceUrl } from './base-url.js';
 import { expectShape, type Shape } from './shape.js';
 import { usDate } from './timestamps.js';

@@ -1,7 +1,7 @@
 // The per-game scrapers' loop: the date's nba.com schedule, one request per game (four at a time),
 // the answer validated, one object per game written. A game whose data is not published yet (404),
 // or not ready as the scraper judges it, is skipped with a warning until a later run.
-import type { ProcessorContext, ProcessorIO } from '../../../engine/runtime/processor.js';
+import type { ProcessorContext, ProcessorIO } from 'pipeline/processor';
 import { sourceBaseUrl, sourceUrl, type SourceVar } from './base-url.js';
 import { fetchJsonUnless404 } from './fetch.js';
 import { mapLimit } from './limit.js';

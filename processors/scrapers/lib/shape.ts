@@ -5,7 +5,7 @@
 //         | [Shape]                      an array whose every element has Shape
 //         | { field: Shape, 'opt?': Shape }  an object; a key ending in ? may be missing or null
 // A type ending in ? ('number?') allows null/undefined too.
-import { SourceFormatError } from '../../../engine/runtime/processor.js';
+import { SourceFormatError } from 'pipeline/processor';
 
 export type Shape = string | readonly [Shape] | { readonly [field: string]: Shape };
 

@@ -1,7 +1,7 @@
 // Time formatting for object paths and rows. Object paths carry the DATA's own time (a report time,
 // a snapshot time, a game's tip-off or last action), never the wall clock, so a re-scrape of unchanged
 // data writes the same object. US Eastern conversions use the IANA zone (DST-aware).
-import { SourceFormatError } from '../../../engine/runtime/processor.js';
+import { SourceFormatError } from 'pipeline/processor';
 
 const ET = 'America/New_York';
 

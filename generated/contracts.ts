@@ -2,7 +2,7 @@
 // Contracts of pipeline `nba-props`: names, and the processor registry that types `defineProcessor`:
 // `ctx.read` accepts only declared tables, `ctx.write` only rows of the output table, `putObject` and
 // `putDocument` only declared output collections.
-import type { ProcessorIO, ProcessorRegistry } from '../runtime/processor.js';
+import type { ProcessorIO, ProcessorRegistry } from 'pipeline/processor';
 import type { TableInputs, TableRows } from './rows.js';
 
 export type * from './rows.js';
@@ -18,7 +18,7 @@ export type StageName = 'precompute';
 export type ScheduleName = 'bettingpros_props' | 'bigdataball_late' | 'grading_next_day' | 'injury_report_hourly' | 'postgame_gamebooks' | 'postgame_play_by_play' | 'postgame_player_boxscores' | 'postgame_scoreboard' | 'postgame_team_boxscores' | 'predictions_backup' | 'predictions_stragglers_0615' | 'predictions_stragglers_0630' | 'props_every_two_hours' | 'schedule_morning';
 export type EntityKind = 'game' | 'player' | 'team';
 
-declare module '../runtime/processor.js' {
+declare module 'pipeline/processor' {
   interface ProcessorRegistry {
     /** scrapers (phase 1): processors/scrapers/bdb_play_by_play.ts */
     scrape_bdb_play_by_play: {
