@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULTS } from './defaults.js';
 import { parseDuration } from './duration.js';
-import type { SourceMap } from './load.js';
+import type { SourceMap } from './source-map.js';
 import type {
   AlertSinkPlan, AssetPlan, CheckPlan, GatePlan, PhasePlan, Plan, ProcessorPlan, ReadPlan, RetryPlan,
   SchedulePlan, StagePlan, TargetRef, WindowPlan,

@@ -1,9 +1,14 @@
 // Graph rules over the built plan: dependency cycles (named), level-order and phase-order violations,
 // processors nothing can ever trigger, and gate members that can never complete.
+// On a spec with errors the plan holds only what resolved (graph-spec.ts): leaving things out can hide
+// a cycle or an order violation but never invent one, while "nothing writes / triggers this" could be
+// a consequence of what was left out, so those verdicts ask the Recovery first.
 import { Graph, alg } from '@dagrejs/graphlib';
+import { assetPath } from './check-refs.js';
 import { diagnostic, type Code, type Diagnostic } from './diagnostics.js';
-import type { SourceMap } from './load.js';
+import type { SourceMap } from './source-map.js';
 import type { Plan, ProcessorPlan, SourcePos } from './plan.js';
+import { Recovery } from './recover.js';
 
 /** processor → processors reading its output for the same partition (the edges a cycle is made of). */
 export function dependencyGraph(plan: Plan): Graph {
@@ -41,8 +46,14 @@ export function triggerable(plan: Plan): Map<string, string> {
   return why;
 }
 
-export function checkGraph(plan: Plan, src?: SourceMap): Diagnostic[] {
+export function checkGraph(plan: Plan, src?: SourceMap, recovery = new Recovery()): Diagnostic[] {
   const out: Diagnostic[] = [];
+  /** Whether something left out might have written this asset (a cut processor naming it, a cut declaration). */
+  const writerMayBeMissing = (asset: string) => recovery.unresolvedWrites || recovery.mentions(asset) || recovery.touches(assetPath(asset));
+  /** Whether something left out might have set this processor in motion. */
+  const firingMayBeMissing = (name: string) =>
+    recovery.doubts(name) || recovery.touches(['processors', name]) ||
+    (plan.processors.get(name)?.reads ?? []).some((r) => recovery.mentions(r.asset) || (recovery.unresolvedWrites && !plan.writerOf.has(r.asset)));
   const add = (code: Code, at: SourcePos, message: string, hint?: string) => out.push(diagnostic(code, at, message, hint));
   // Positions: with the source map, at the offending key or item; without, at the processor or gate.
   const readAt = (p: ProcessorPlan, asset: string) => src?.at(['processors', p.name, 'reads', asset], { key: true }) ?? p.source;
@@ -69,7 +80,7 @@ export function checkGraph(plan: Plan, src?: SourceMap): Diagnostic[] {
   for (const p of plan.processors.values()) {
     for (const r of p.reads) {
       const a = plan.assets.get(r.asset)!;
-      if (!plan.writerOf.has(r.asset) && !(a.kind === 'table' && a.external))
+      if (!plan.writerOf.has(r.asset) && !(a.kind === 'table' && a.external) && !writerMayBeMissing(r.asset))
         add('PIPE015', readAt(p, r.asset), `processor \`${p.name}\` reads \`${r.asset}\`, which no processor writes`,
           a.kind === 'table' ? `add a processor that writes it, or mark the table \`external: true\` if it is loaded outside the pipeline` : 'add a processor that writes this collection');
       const w = plan.writerOf.get(r.asset);
@@ -88,7 +99,7 @@ export function checkGraph(plan: Plan, src?: SourceMap): Diagnostic[] {
   const why = triggerable(plan);
   const members = new Set([...plan.gates.values()].flatMap((g) => g.members));
   for (const p of plan.processors.values()) {
-    if (why.has(p.name) || members.has(p.name)) continue;
+    if (why.has(p.name) || members.has(p.name) || firingMayBeMissing(p.name)) continue;
     const windowOnly = p.reads.length > 0 && p.reads.every((r) => r.window && !r.window.includeCurrent);
     add('PIPE019', processorAt(p), `nothing can ever trigger processor \`${p.name}\`: it has no triggers${windowOnly ? ' (window reads do not trigger by default)' : ''}, and no gate, stage or schedule fires it`,
       'add `triggers:` (one of its reads), or fire it from a gate, stage or schedule');
@@ -99,9 +110,12 @@ export function checkGraph(plan: Plan, src?: SourceMap): Diagnostic[] {
     const downstream = downstreamOf(plan, g, gate.fires.flatMap((t) => processorsOfTarget(plan, t.kind, t.name)));
     gate.members.forEach((m, i) => {
       const at = src?.at(['gates', gate.name, 'wait_for', i]) ?? gate.source;
-      if (!why.has(m))
-        add('PIPE018', at, `gate \`${gate.name}\` waits for \`${m}\`, which nothing can ever trigger`, `give \`${m}\` triggers, or fire it from a schedule`);
-      else if (downstream.has(m))
+      // A member missing from the plan is an unknown name or a processor left out: reported already.
+      if (!plan.processors.has(m)) return;
+      if (!why.has(m)) {
+        if (!firingMayBeMissing(m))
+          add('PIPE018', at, `gate \`${gate.name}\` waits for \`${m}\`, which nothing can ever trigger`, `give \`${m}\` triggers, or fire it from a schedule`);
+      } else if (downstream.has(m))
         add('PIPE018', at, `gate \`${gate.name}\` waits for \`${m}\`, which only runs after the gate fires (it depends on the gate's targets)`, `remove \`${m}\` from wait_for`);
     });
   }

@@ -4,7 +4,7 @@
 // at that key or value, with a hint (a did-you-mean, the expected form, or the field's description).
 import type { ErrorObject } from 'ajv';
 import { diagnostic, didYouMean, type Code, type Diagnostic } from './diagnostics.js';
-import type { PathSeg, SourceMap } from './load.js';
+import type { PathSeg, SourceMap } from './source-map.js';
 
 type Params = Record<string, unknown>;
 
@@ -41,6 +41,16 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], source: Source
   }
   pool = pool.filter((e) => (e as ErrorObject & { propertyName?: string }).propertyName === undefined && e.keyword !== 'propertyNames');
 
+  // A misspelt required key is one mistake: `procesors:` is reported as an unknown key (with its
+  // did-you-mean), not also as a missing `processors`.
+  const misspelt = new Map<string, Set<string>>();
+  for (const e of pool) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const allowed = Object.keys((e.parentSchema as { properties?: Params } | undefined)?.properties ?? {});
+    const guess = didYouMean(String((e.params as Params).additionalProperty), allowed);
+    if (guess) misspelt.set(e.instancePath, (misspelt.get(e.instancePath) ?? new Set()).add(guess));
+  }
+
   const groups = new Map<string, ErrorObject[]>();
   for (const e of pool) {
     const p = e.params as Params;
@@ -52,7 +62,9 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], source: Source
     const where = describePath(path);
     const found = valueAt(data, path);
 
-    const required = group.filter((e) => e.keyword === 'required').map((e) => String((e.params as Params).missingProperty));
+    const missing = group.filter((e) => e.keyword === 'required').map((e) => String((e.params as Params).missingProperty));
+    const required = missing.filter((k) => !misspelt.get(group[0]!.instancePath)?.has(k));
+    if (missing.length && !required.length) continue;
     if (required.length) {
       const keys = required.map((k) => `\`${k}\``).join(', ');
       push('PIPE004', source.at(path, { key: true }), `${where} is missing the required key${required.length > 1 ? 's' : ''} ${keys}`,
@@ -128,7 +140,7 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], source: Source
  * For each failing `oneOf`, drop the errors of the branches whose type does not match the value (e.g.
  * the `null` branch of a read written as a mapping), as long as some branch does match its type.
  */
-function pruneOneOfBranches(errors: readonly ErrorObject[]): ErrorObject[] {
+export function pruneOneOfBranches(errors: readonly ErrorObject[]): ErrorObject[] {
   // Index the failing oneOfs by schema path and value; each error finds the oneOfs it is a branch
   // error of by the `/oneOf/N/` segments of its schema path (linear in the number of errors).
   const oneOfs = new Map<string, { instancePath: string; branches: Map<string, ErrorObject[]>; mismatched: Set<string> }>();

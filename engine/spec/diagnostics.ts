@@ -12,6 +12,14 @@ export interface Diagnostic {
   col: number;
   message: string;
   hint?: string;
+  /** Other places of the same file the problem involves (e.g. where the YAML parser stopped), each printed with its own frame. */
+  related?: RelatedPosition[];
+}
+
+export interface RelatedPosition {
+  line: number;
+  col: number;
+  message: string;
 }
 
 /** Every code, with its severity and what it means. Codes never change meaning once released. */
@@ -69,8 +77,12 @@ export function diagnostic(
   at: { file: string; line: number; col: number },
   message: string,
   hint?: string,
+  related?: RelatedPosition[],
 ): Diagnostic {
-  return { code, severity: CATALOGUE[code].severity, file: at.file, line: at.line, col: at.col, message, ...(hint ? { hint } : {}) };
+  return {
+    code, severity: CATALOGUE[code].severity, file: at.file, line: at.line, col: at.col, message,
+    ...(hint ? { hint } : {}), ...(related?.length ? { related } : {}),
+  };
 }
 
 export function hasErrors(diags: readonly Diagnostic[]): boolean {
@@ -95,6 +107,10 @@ export function renderDiagnostic(d: Diagnostic, opts: RenderOptions = {}): strin
   const out = [`${d.file}:${d.line}:${d.col} ${sev} ${d.code} ${d.message}`];
   const src = opts.sources?.[d.file];
   if (src !== undefined && d.line > 0) out.push(codeFrame(src, d.line, d.col));
+  for (const r of d.related ?? []) {
+    out.push(`  note: ${d.file}:${r.line}:${r.col} ${r.message}`);
+    if (src !== undefined && r.line > 0) out.push(codeFrame(src, r.line, r.col));
+  }
   if (d.hint) out.push(`  hint: ${d.hint}`);
   return out.join('\n');
 }
@@ -126,20 +142,36 @@ function codeFrame(src: string, line: number, col: number): string {
   return rows.join('\n');
 }
 
-/** The closest candidate by edit distance, for "did you mean" hints; undefined when none is close. */
+/**
+ * The candidate the author most likely meant, for "did you mean" hints; undefined when none is close.
+ * In order: the same name but for case and separators (`Warn`, `new-york`); the closest within a few
+ * edits (typos, swapped letters); a name that is part of the other (`warning` for `warn`,
+ * `precompute_stage` for the stage `precompute`, `New_York` for `America/New_York`).
+ */
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(name, c);
-    if (d < bestScore) {
-      best = c;
-      bestScore = d;
-    }
-  }
-  if (best === undefined) return undefined;
+  const list = [...new Set(candidates)].filter((c) => c !== name);
+  if (!name || !list.length) return undefined;
+  const squash = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
+  const same = list.find((c) => squash(c) === squash(name));
+  if (same !== undefined) return same;
+  const lower = name.toLowerCase();
+  const distance = new Map(list.map((c) => [c, editDistance(lower, c.toLowerCase())] as const));
+  const closest = (among: string[]) => among.reduce<string | undefined>((best, c) => (best === undefined || distance.get(c)! < distance.get(best)! ? c : best), undefined);
+  const best = closest(list)!;
   const limit = Math.max(2, Math.floor(Math.max(name.length, best.length) / 3));
-  return bestScore <= limit ? best : undefined;
+  if (distance.get(best)! <= limit) return best;
+  return closest(list.filter((c) => containsName(lower, c.toLowerCase())));
+}
+
+/** Whether the shorter of two lower-case names begins the longer, or all its words are words of the longer. */
+function containsName(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length < 3) return false;
+  if (long.startsWith(short)) return true;
+  const words = (s: string) => s.split(/[^a-z0-9]+/).filter(Boolean);
+  const longWords = new Set(words(long));
+  const shortWords = words(short);
+  return shortWords.length > 0 && shortWords.every((w) => longWords.has(w));
 }
 
 export function editDistance(a: string, b: string): number {

@@ -1,11 +1,14 @@
 // The spec front door: file → diagnostics and, when valid, the resolved Plan.
-// load (YAML + schema) → check-refs (names) → build-plan → check-graph (graph rules).
+// load (YAML + schema) → check-refs (names) → build-plan → check-graph (graph rules), all in one pass:
+// a stage runs on what the stages before it let through (recover.ts, graph-spec.ts), so a spec with
+// errors of several kinds gets all of them at once, and a consequence of an error is not reported again.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPlan } from './build-plan.js';
 import { checkGraph } from './check-graph.js';
 import { checkReferences } from './check-refs.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { graphSpec } from './graph-spec.js';
 import { loadSpecText, type SourceMap } from './load.js';
 import type { Plan } from './plan.js';
 
@@ -25,20 +28,38 @@ export interface LoadOptions {
 
 /** Check spec text; `dir` is the folder processor modules are resolved from. */
 export function planFromText(text: string, file = 'pipeline.yaml', dir = process.cwd(), opts: LoadOptions = {}): PlanResult {
-  const loaded = loadSpecText(text, file);
-  if (!loaded.spec) return { diagnostics: sortDiagnostics(loaded.diagnostics), source: loaded.source, text };
-  const refs = checkReferences(loaded.spec, loaded.source);
-  if (hasErrors(refs)) return { diagnostics: sortDiagnostics(refs), source: loaded.source, text };
-  const plan = buildPlan(loaded.spec, loaded.source, dir);
-  const diags = [...refs, ...checkGraph(plan, loaded.source)];
+  const { spec, source, recovery, diagnostics: loading } = loadSpecText(text, file);
+  if (!spec) return { diagnostics: sortDiagnostics(loading), source, text };
+  const refs = checkReferences(spec, source, recovery);
+  const resolved = graphSpec(spec, recovery);
+  const graphPlan = buildPlan(resolved, source, dir);
+  const stages = [loading, refs, checkGraph(graphPlan, source, recovery)];
   if (opts.checkModules !== false) {
-    for (const p of plan.processors.values()) {
-      const abs = path.resolve(dir, p.module);
-      if (!existsSync(abs))
-        diags.push(diagnostic('PIPE043', loaded.source.at(['processors', p.name, 'module']), `module \`${p.module}\` of processor \`${p.name}\` does not exist`, `create it (it default-exports defineProcessor(...)), or fix the path (relative to ${file})`));
+    const missing: Diagnostic[] = [];
+    for (const [name, p] of Object.entries(spec.processors)) {
+      if (!existsSync(path.resolve(dir, p.module)))
+        missing.push(diagnostic('PIPE043', source.at(['processors', name, 'module']), `module \`${p.module}\` of processor \`${name}\` does not exist`, `create it (it default-exports defineProcessor(...)), or fix the path (relative to ${file})`));
     }
+    stages.push(missing);
   }
-  return { plan: hasErrors(diags) ? undefined : plan, diagnostics: sortDiagnostics(diags), source: loaded.source, text };
+  const diagnostics = sortDiagnostics(withoutCascades(stages));
+  if (hasErrors(diagnostics)) return { diagnostics, source, text };
+  return { plan: resolved === spec ? graphPlan : buildPlan(spec, source, dir), diagnostics, source, text };
+}
+
+/**
+ * The diagnostics of all stages, less those a later stage reports where an earlier one already found
+ * an error: a reference check repeating a value the schema rejected, a graph rule about an unknown name.
+ */
+function withoutCascades(stages: readonly Diagnostic[][]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const errorAt = new Set<string>();
+  for (const stage of stages) {
+    const here = stage.filter((d) => !errorAt.has(`${d.file}:${d.line}:${d.col}`));
+    for (const d of here) if (d.severity === 'error') errorAt.add(`${d.file}:${d.line}:${d.col}`);
+    out.push(...here);
+  }
+  return out;
 }
 
 /** Read and check a spec file. An unreadable file is a diagnostic too, never a stack trace. */

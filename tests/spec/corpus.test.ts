@@ -1,6 +1,9 @@
 // Golden corpus of the spec checker. Every `invalid/*.yaml` breaks one rule and lists, at its top, the
 // diagnostics it must produce as `# expect: LINE:COL CODE` lines (exact set, order irrelevant) and the
-// rule it breaks as `# rule: ...`. Every `valid/*.yaml` must check without errors.
+// rule it breaks as `# rule: ...`. Every `valid/*.yaml` must check without errors. The checker runs
+// every stage in one pass, so the exact sets also pin what is *not* reported: `multi-error-*` files
+// hold errors of several stages that must all come out at once, and `cascade-*` files one error whose
+// consequences (references to what the schema rejected, a table left without its writer...) must not.
 //
 //   node --import tsx --test tests/spec/corpus.test.ts                          check
 //   UPDATE_EXPECTATIONS=1 node --import tsx --test tests/spec/corpus.test.ts    rewrite the `# expect:` lines
