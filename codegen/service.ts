@@ -1,5 +1,6 @@
 // The Cloud Run service's settings, derived once for both renderings (Terraform and the Knative
 // service.yaml): name, request timeout, concurrency, scaling, resources and environment.
+import { SERVE_SETTINGS, type SettingKey } from '../engine/service/settings.js';
 import type { Plan } from '../engine/spec/plan.js';
 
 /** Request timeout: the slowest processor plus a margin for loading inputs and committing. */
@@ -21,6 +22,20 @@ export interface ServiceSettings {
   env: { name: string; value: EnvValue }[];
 }
 
+/**
+ * The settings the deployment gives `pipeline serve`, named by their catalogue key so a manifest can
+ * only set a variable the service reads. Cloud Run sets PORT itself.
+ */
+const DEPLOYED: ReadonlyArray<readonly [SettingKey, EnvValue]> = [
+  ['backend', { text: 'gcp' }],
+  ['project', { param: 'project' }],
+  // The BigQuery location of the datasets Terraform creates in the region.
+  ['region', { param: 'region' }],
+  // The service verifies pushes and scheduler calls itself too (engine/service/oidc.ts).
+  ['oidcAudience', { param: 'serviceUrl' }],
+  ['oidcEmails', { param: 'invokerEmail' }],
+];
+
 export function serviceSettings(plan: Plan): ServiceSettings {
   const slowest = Math.max(0, ...[...plan.processors.values()].map((p) => p.timeoutMs));
   const timeoutSeconds = Math.min(CLOUD_RUN_TIMEOUT.max, Math.max(CLOUD_RUN_TIMEOUT.min, Math.ceil(slowest / 1000) + TIMEOUT_MARGIN_SECONDS));
@@ -29,13 +44,6 @@ export function serviceSettings(plan: Plan): ServiceSettings {
     timeoutSeconds,
     concurrency: CONCURRENCY,
     maxInstances: MAX_INSTANCES,
-    env: [
-      { name: 'PIPELINE_BACKEND', value: { text: 'gcp' } },
-      { name: 'PIPELINE_PROJECT', value: { param: 'project' } },
-      { name: 'PIPELINE_REGION', value: { param: 'region' } },
-      // The service verifies pushes and scheduler calls itself too (engine/service/oidc.ts).
-      { name: 'PIPELINE_OIDC_AUDIENCE', value: { param: 'serviceUrl' } },
-      { name: 'PIPELINE_OIDC_EMAILS', value: { param: 'invokerEmail' } },
-    ],
+    env: DEPLOYED.map(([key, value]) => ({ name: SERVE_SETTINGS[key].env, value })),
   };
 }

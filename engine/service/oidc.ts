@@ -1,77 +1,76 @@
-// Optional OIDC verification of push and scheduler requests: an `Authorization: Bearer <JWT>` signed
-// RS256 by a key of the issuer's JWKS, with the configured audience, an unexpired `exp`, and (when
-// configured) an allowed service-account email. A missing or bad token is a 401 with the reason.
-import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
-import { request } from 'undici';
+// OIDC verification of push and scheduler requests with google-auth-library: an `Authorization:
+// Bearer <ID token>` signed by one of Google's keys (the certificates are fetched once and cached for
+// the max-age Google sends; a token with an unknown key id is refused without a refetch), with the
+// configured audience, unexpired, and — when configured — from an allowed service account.
+// A missing or bad token is a 401 with the reason; keys that cannot be fetched are a 503 with the
+// reason (Pub/Sub redelivers), and a failed fetch is not retried for a few seconds.
+import { OAuth2Client } from 'google-auth-library';
 import { HttpError } from './http.js';
 
 export interface OidcConfig {
   audience: string;
-  issuers: string[];
   /** Allowed `email` claims (service accounts); empty = any verified token of the issuer. */
   emails: string[];
-  jwksUrl: string;
-  /** Allowed clock skew, seconds. */
-  skewSec?: number;
+  /** PEM certificates of the signing keys (google-auth-library's default: Google's). */
+  certsUrl: string;
 }
 
-export function oidcFromEnv(env: Record<string, string | undefined>): OidcConfig | undefined {
-  if (!env.PIPELINE_OIDC_AUDIENCE) return undefined;
-  return {
-    audience: env.PIPELINE_OIDC_AUDIENCE,
-    issuers: (env.PIPELINE_OIDC_ISSUERS ?? 'https://accounts.google.com,accounts.google.com').split(',').map((s) => s.trim()),
-    emails: (env.PIPELINE_OIDC_EMAILS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    jwksUrl: env.PIPELINE_OIDC_JWKS_URL ?? 'https://www.googleapis.com/oauth2/v3/certs',
-  };
-}
-
-const b64url = (s: string) => Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+/** After a failed certificate fetch, requests are answered 503 at once for this long. */
+export const CERTS_RETRY_AFTER_MS = 5_000;
 
 export class OidcVerifier {
-  private keys: Map<string, JsonWebKey> | undefined;
-  private fetchedAt = 0;
+  private readonly client: OAuth2Client;
+  private failedAt = 0;
+  private failure = '';
 
-  constructor(private readonly cfg: OidcConfig, private readonly now: () => number = Date.now) {}
-
-  private async jwks(force = false): Promise<Map<string, JsonWebKey>> {
-    if (this.keys && !force && this.now() - this.fetchedAt < 3_600_000) return this.keys;
-    const res = await request(this.cfg.jwksUrl, { headersTimeout: 5000, bodyTimeout: 5000 });
-    const body = (await res.body.json()) as { keys?: Array<JsonWebKey & { kid?: string }> };
-    this.keys = new Map((body.keys ?? []).map((k) => [String(k.kid), k] as const));
-    this.fetchedAt = this.now();
-    return this.keys;
+  constructor(private readonly cfg: OidcConfig, private readonly now: () => number = Date.now) {
+    this.client = new OAuth2Client({ endpoints: { oauth2FederatedSignonPemCertsUrl: cfg.certsUrl } });
   }
 
-  /** Resolves with the token's claims, or throws HttpError(401) saying why. */
+  /** The signing certificates (cached by the client); HttpError(503) when they cannot be had. */
+  private async certs(): Promise<Record<string, string>> {
+    if (this.failedAt && this.now() - this.failedAt < CERTS_RETRY_AFTER_MS)
+      throw new HttpError(503, `cannot verify tokens: fetching the signing keys failed (${this.failure}); retrying shortly`);
+    try {
+      const r = await this.client.getFederatedSignonCertsAsync();
+      this.failedAt = 0;
+      return r.certs as Record<string, string>;
+    } catch (e) {
+      this.failedAt = this.now();
+      this.failure = (e as Error).message.replace(/^Failed to retrieve verification certificates: /, '');
+      throw new HttpError(503, `cannot verify tokens: fetching the signing keys failed (${this.failure})`);
+    }
+  }
+
+  /** Resolves with the token's claims, or throws HttpError(401 | 503) saying why. */
   async verify(authorization: string | undefined): Promise<Record<string, unknown>> {
     if (!authorization?.startsWith('Bearer ')) throw new HttpError(401, 'missing bearer token (Authorization: Bearer <OIDC token>)');
-    const parts = authorization.slice(7).trim().split('.');
-    if (parts.length !== 3) throw new HttpError(401, 'malformed token: expected three dot-separated parts');
-    let header: { alg?: string; kid?: string };
+    const token = authorization.slice(7).trim();
+    if (token.split('.').length !== 3) throw new HttpError(401, 'malformed token: expected three dot-separated parts');
+    const certs = await this.certs();
     let claims: Record<string, unknown>;
     try {
-      header = JSON.parse(b64url(parts[0]!).toString('utf8'));
-      claims = JSON.parse(b64url(parts[1]!).toString('utf8'));
-    } catch {
-      throw new HttpError(401, 'malformed token: header or payload is not JSON');
+      const ticket = await this.client.verifySignedJwtWithCertsAsync(token, certs, this.cfg.audience, ['accounts.google.com', 'https://accounts.google.com']);
+      claims = (ticket.getPayload() ?? {}) as Record<string, unknown>;
+    } catch (e) {
+      throw new HttpError(401, `token refused: ${reason(e as Error)}`);
     }
-    if (header.alg !== 'RS256') throw new HttpError(401, `unsupported token algorithm ${JSON.stringify(header.alg)} (RS256 expected)`);
-    let key = (await this.jwks()).get(String(header.kid));
-    if (!key) key = (await this.jwks(true)).get(String(header.kid));
-    if (!key) throw new HttpError(401, `token signed by unknown key ${header.kid}`);
-    const ok = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), createPublicKey({ key, format: 'jwk' }), b64url(parts[2]!));
-    if (!ok) throw new HttpError(401, 'token signature does not verify');
-    const skew = this.cfg.skewSec ?? 60;
-    const nowSec = this.now() / 1000;
-    if (typeof claims.exp !== 'number' || claims.exp + skew < nowSec) throw new HttpError(401, 'token expired');
-    if (typeof claims.iat === 'number' && claims.iat - skew > nowSec) throw new HttpError(401, 'token issued in the future');
-    if (!this.cfg.issuers.includes(String(claims.iss))) throw new HttpError(401, `token issuer ${JSON.stringify(claims.iss)} is not accepted`);
-    const aud = Array.isArray(claims.aud) ? claims.aud.map(String) : [String(claims.aud)];
-    if (!aud.includes(this.cfg.audience)) throw new HttpError(401, `token audience ${JSON.stringify(claims.aud)} does not match ${this.cfg.audience}`);
     if (this.cfg.emails.length) {
-      if (claims.email_verified === false) throw new HttpError(401, 'token email is not verified');
+      if (claims.email_verified !== true) throw new HttpError(401, 'token email is not verified');
       if (!this.cfg.emails.includes(String(claims.email))) throw new HttpError(401, `caller ${JSON.stringify(claims.email)} is not an allowed service account`);
     }
     return claims;
   }
+}
+
+/** The library's message without the token or payload it appends (they do not belong in a log). */
+function reason(e: Error): string {
+  const m = e.message;
+  if (m.startsWith('No pem found')) return 'signed by an unknown key';
+  if (m.startsWith('Invalid token signature')) return 'signature does not verify';
+  if (m.startsWith('Wrong recipient')) return 'audience does not match';
+  if (m.startsWith('Token used too late')) return 'expired';
+  if (m.startsWith('Token used too early')) return 'issued in the future';
+  if (m.startsWith('Invalid issuer')) return m;
+  return m.split(':')[0]!.slice(0, 120);
 }

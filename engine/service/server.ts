@@ -1,24 +1,22 @@
 // The one HTTP service (Cloud Run conventions): Pub/Sub pushes on /events/:topic, Cloud Scheduler on
 // /schedules/:name, manual /trigger and /reconcile, and read-only /status, /runs, /trace, /explain,
-// /healthz. 2xx only when a push was handled or deliberately skipped; non-2xx on a retryable failure so
-// Pub/Sub redelivers; a malformed push is a 400 with the reason (logged once per message), which the
-// subscription's dead-letter policy ends after max attempts. Nothing a client sends crashes the service.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isDate, dateRange } from '../core/dates.js';
-import { normalize } from '../core/messages.js';
-import type { Scope } from '../core/types.js';
+// /healthz. Routing, limits and refusals are fastify's (http.ts); every route but /healthz needs a
+// verified OIDC token when OIDC is configured. Nothing a client sends crashes the service or answers 5xx
+// except a retryable failure of the service itself (503: Pub/Sub redelivers).
+import type { Server } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDate } from '../core/dates.js';
 import type { Engine } from '../runtime/engine.js';
-import { evaluateGateNow, fireStageNow } from '../runtime/follow-ups.js';
 import { explain, status, trace } from '../runtime/inspect.js';
-import { engineTopics } from '../runtime/outbox.js';
 import { reconcile } from '../runtime/reconciler.js';
 import type { RunRecord } from '../runtime/run.js';
 import { tickSchedule } from '../runtime/schedules.js';
-import { HttpError, readJson, send } from './http.js';
+import { pushHandler } from './events.js';
+import { createApp, HttpError, type HttpLimits } from './http.js';
 import type { ServiceLogger } from './log.js';
+import { specBuckets } from './message-checks.js';
 import type { OidcVerifier } from './oidc.js';
-import { decodePush } from './push.js';
-import { messageValidatorFor } from '../infra/message-schemas.js';
+import { trigger, TRIGGER_BODY } from './trigger.js';
 
 export interface ServiceOptions {
   engine: Engine;
@@ -26,8 +24,12 @@ export interface ServiceOptions {
   version: string;
   backend: string;
   oidc?: OidcVerifier;
-  /** Largest accepted body (bytes). */
+  /** Largest accepted body (bytes; default 1 MiB). */
   maxBodyBytes?: number;
+  /** How long a client may take to send headers and body (ms; default 10 s). */
+  bodyTimeoutMs?: number;
+  /** The spec's bucket name → the bucket deployed for it (default: each under its own name). */
+  buckets?: ReadonlyMap<string, string>;
 }
 
 export interface Service {
@@ -37,200 +39,129 @@ export interface Service {
   shutdown(boundMs: number): Promise<void>;
 }
 
-type Handler = (req: IncomingMessage, params: Record<string, string>, url: URL) => Promise<{ status: number; body: unknown }>;
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+type Params = Record<string, string>;
+type Query = Record<string, string | undefined>;
 
 export function createService(opts: ServiceOptions): Service {
   const { engine, logger } = opts;
   const plan = engine.plan;
-  const limit = opts.maxBodyBytes ?? 1024 * 1024;
-  const topics = engineTopics(plan);
-  const loggedRejections = new Set<string>();
-  const contracts = messageValidatorFor(plan);
+  const limits: HttpLimits = { maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: opts.bodyTimeoutMs ?? 10_000 };
+  const pushes = pushHandler(engine, opts.buckets ?? specBuckets(plan));
+  const refusedOnce = new Set<string>();
   let draining = false;
 
-  const onceLog = (key: string, fn: () => void) => {
-    if (loggedRejections.has(key)) return;
-    if (loggedRejections.size > 10_000) loggedRejections.clear();
-    loggedRejections.add(key);
-    fn();
-  };
+  // Refused pushes are worth a WARNING (once per reason and path); other 4xx are in the request log.
+  const app = createApp(limits, logger, (req, code, reason) => {
+    if (!req.url.startsWith('/events/') || code === 401) return;
+    const key = `${req.url}|${reason}`;
+    if (refusedOnce.has(key)) return;
+    if (refusedOnce.size >= 10_000) refusedOnce.clear();
+    refusedOnce.add(key);
+    logger.log('WARNING', `rejected push on ${req.url}: ${reason}`, { path: req.url }, req.raw);
+  });
 
-  const events: Handler = async (req, { topic }) => {
-    if (!topics.has(topic!)) throw new HttpError(404, `unknown topic ${topic}: this service handles ${[...topics].join(', ')}`);
-    if (draining) return { status: 503, body: { error: 'shutting down; redeliver later' } };
-    let body: unknown;
-    let delivery;
+  const authenticate = async (req: FastifyRequest) => {
+    if (!opts.oidc) return;
     try {
-      body = await readJson(req, limit);
-      delivery = decodePush(topic!, body);
+      await opts.oidc.verify(req.headers.authorization);
     } catch (e) {
-      if (e instanceof HttpError && e.status === 413) throw e;
-      const id = String(((body as { message?: { messageId?: unknown } } | undefined)?.message?.messageId) ?? (body === undefined ? e instanceof Error ? e.message : 'unreadable' : JSON.stringify(body).slice(0, 64)));
-      onceLog(`${topic}|${id}`, () => logger.log('WARNING', `rejected push on ${topic}: ${(e as Error).message}`, { topic, messageId: id }, req));
+      logger.log('WARNING', `unauthenticated ${req.method} ${req.url.split('?')[0]}: ${(e as Error).message}`, { path: req.url }, req.raw);
       throw e;
     }
-    // Engine messages must match their generated contract (contracts/*.schema.json).
-    if (typeof delivery.data.event_type === 'string') {
-      const v = contracts.validate(delivery.data.event_type, delivery.data);
-      if (!v.ok) {
-        onceLog(`${topic}|${delivery.messageId}`, () => logger.log('WARNING', `rejected message ${delivery.messageId} on ${topic}: ${v.reason}`, { topic, messageId: delivery.messageId }, req));
-        engine.record({ event: 'message:rejected', reasons: [v.reason], detail: { topic, messageId: delivery.messageId } });
-        return { status: 400, body: { error: v.reason } };
-      }
-    }
-    const n = normalize(plan, topic!, delivery.data, delivery.attributes, engine.now());
-    if (!n.ok && !n.ignored) {
-      onceLog(`${topic}|${delivery.messageId}`, () => logger.log('WARNING', `rejected message ${delivery.messageId} on ${topic}: ${n.reason}`, { topic, messageId: delivery.messageId }, req));
-      engine.record({ event: 'message:rejected', reasons: [n.reason], detail: { topic, messageId: delivery.messageId } });
-      return { status: 400, body: { error: n.reason } };
-    }
-    const result = await engine.handle(delivery);
-    if (result.outcome === 'ack') return { status: 204, body: null };
-    if (result.outcome === 'retry') {
-      logger.log('WARNING', `retryable failure on ${topic}: ${result.reason}`, { topic, messageId: delivery.messageId }, req);
-      return { status: 503, body: { error: result.reason, retryAfterMs: result.delayMs } };
-    }
-    // A terminal failure decided by the runtime: dead-letter it with the reason, and stop redelivery.
-    await engine.backends.bus.deadLetter(topic!, { data: delivery.data, attributes: delivery.attributes }, result.reason, result.attempts);
-    logger.log('ERROR', `dead-lettered message ${delivery.messageId} from ${topic}: ${result.reason}`, { topic, messageId: delivery.messageId }, req);
-    return { status: 200, body: { deadLettered: true, reason: result.reason } };
   };
 
-  const schedules: Handler = async (_req, { name }) => {
-    if (!plan.schedules.has(name!)) throw new HttpError(404, `unknown schedule ${name}`);
-    if (draining) return { status: 503, body: { error: 'shutting down' } };
-    const r = await tickSchedule(engine, name!, engine.now());
-    return { status: 200, body: r };
-  };
-
-  const triggerRoute: Handler = async (req) => {
-    const b = (await readJson(req, limit)) as Record<string, unknown>;
-    const target = ['processor', 'gate', 'stage'].find((k) => typeof b[k] === 'string');
-    if (!target) throw new HttpError(400, 'give one of "processor", "gate" or "stage" (a name from the spec)');
-    const name = String(b[target]);
-    const known = target === 'processor' ? plan.processors.has(name) : target === 'gate' ? plan.gates.has(name) : plan.stages.has(name);
-    if (!known) throw new HttpError(404, `unknown ${target} ${name}`);
-    const from = String(b.date ?? b.from ?? '');
-    const to = String(b.to ?? from);
-    if (!isDate(from) || !isDate(to) || to < from) throw new HttpError(400, 'give "date": "YYYY-MM-DD", or "from" and "to" with to ≥ from');
-    const dates = dateRange(from, to);
-    if (dates.length > 366) throw new HttpError(400, 'at most 366 dates per trigger');
-    let scope: Scope | null = null;
-    if (b.scope !== undefined && b.scope !== null) {
-      const s = b.scope as { kind?: unknown; ids?: unknown };
-      if (typeof s.kind !== 'string' || !Array.isArray(s.ids) || !s.ids.every((i) => typeof i === 'string')) throw new HttpError(400, 'scope must be { "kind": "player", "ids": ["..."] }');
-      scope = { kind: s.kind, ids: s.ids as string[] };
-    }
-    const bf = b.backfill as { reason?: unknown; stop_after?: unknown } | undefined;
-    if (bf && bf.stop_after !== undefined && !plan.phaseByName.has(String(bf.stop_after))) throw new HttpError(400, `backfill.stop_after must be a phase: ${[...plan.phaseByName.keys()].join(', ')}`);
-    const backfill = bf ? { mode: true as const, reason: String(bf.reason ?? 'manual backfill'), ...(bf.stop_after ? { stopAfter: String(bf.stop_after) } : {}) } : null;
-    const results: unknown[] = [];
-    for (const d of dates) {
-      if (target === 'processor') {
-        const r = engine.request(name, d, { reason: 'manual', source: 'http', scope, backfill, force: b.force === true });
-        await engine.publishRequest(r);
-        results.push({ date: d, correlationId: r.correlationId });
-      } else if (target === 'gate') {
-        const g = await evaluateGateNow(engine, plan.gates.get(name)!, d, backfill);
-        results.push({ date: d, gate: g.kind, reasons: g.reasons });
-      } else {
-        const epoch = await fireStageNow(engine, name, d, { correlationId: engine.newId(), parents: [] }, backfill);
-        results.push({ date: d, stage: name, epoch });
-      }
-    }
-    return { status: 202, body: { accepted: results.length, results } };
-  };
-
-  const dateParam = (url: URL) => {
-    const d = url.searchParams.get('date');
+  const dateParam = (q: Query) => {
+    const d = q.date;
     if (!d || !isDate(d)) throw new HttpError(400, 'give ?date=YYYY-MM-DD');
     return d;
   };
 
-  const routes: Array<{ method: string; pattern: RegExp; keys: string[]; handler: Handler; open?: boolean }> = [
-    { method: 'POST', pattern: /^\/events\/([^/]+)$/, keys: ['topic'], handler: events },
-    { method: 'POST', pattern: /^\/schedules\/([^/]+)$/, keys: ['name'], handler: schedules },
-    { method: 'POST', pattern: /^\/trigger$/, keys: [], handler: triggerRoute },
-    { method: 'POST', pattern: /^\/reconcile$/, keys: [], handler: async () => ({ status: 200, body: await reconcile(engine) }) },
-    { method: 'GET', pattern: /^\/status$/, keys: [], handler: async (_r, _p, url) => ({ status: 200, body: await status(engine, dateParam(url)) }) },
+  const routes: Array<{ method: (typeof METHODS)[number]; url: string; open?: boolean; schema?: object; handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> }> = [
     {
-      method: 'GET', pattern: /^\/runs\/([^/]+)$/, keys: ['id'],
-      handler: async (_r, { id }) => {
+      method: 'POST', url: '/events/:topic',
+      handler: async (req, reply) => {
+        const { topic } = req.params as Params;
+        if (draining && pushes.topics.has(topic!)) return reply.code(503).send({ error: 'shutting down; redeliver later' });
+        const out = await pushes.handle(topic!, req.body, (severity, message, fields) => logger.log(severity, message, fields, req.raw));
+        return out.status === 204 ? reply.code(204).send() : reply.code(out.status).send(out.body);
+      },
+    },
+    {
+      method: 'POST', url: '/schedules/:name',
+      handler: async (req, reply) => {
+        const { name } = req.params as Params;
+        if (!plan.schedules.has(name!)) throw new HttpError(404, `unknown schedule ${name}`);
+        if (draining) return reply.code(503).send({ error: 'shutting down' });
+        return reply.send(await tickSchedule(engine, name!, engine.now()));
+      },
+    },
+    { method: 'POST', url: '/trigger', schema: { body: TRIGGER_BODY }, handler: async (req, reply) => reply.code(202).send(await trigger(engine, req.body)) },
+    { method: 'POST', url: '/reconcile', handler: async (_req, reply) => reply.send(await reconcile(engine)) },
+    { method: 'GET', url: '/status', handler: async (req, reply) => reply.send(await status(engine, dateParam(req.query as Query))) },
+    {
+      method: 'GET', url: '/runs/:id',
+      handler: async (req, reply) => {
+        const { id } = req.params as Params;
         const run = await engine.backends.state.get<RunRecord>('runs', id!);
         if (!run) throw new HttpError(404, `no run ${id}`);
-        return { status: 200, body: run };
+        return reply.send(run);
       },
     },
     {
-      method: 'GET', pattern: /^\/trace\/([^/]+)$/, keys: ['id'],
-      handler: async (_r, { id }) => {
+      method: 'GET', url: '/trace/:id',
+      handler: async (req, reply) => {
+        const { id } = req.params as Params;
         const t = await trace(engine, id!);
         if (t.kind === 'none') throw new HttpError(404, `no run or correlation id ${id}`);
-        return { status: 200, body: t };
+        return reply.send(t);
       },
     },
     {
-      method: 'GET', pattern: /^\/explain\/([^/]+)$/, keys: ['processor'],
-      handler: async (_r, { processor }, url) => {
+      method: 'GET', url: '/explain/:processor',
+      handler: async (req, reply) => {
+        const { processor } = req.params as Params;
         if (!plan.processors.has(processor!)) throw new HttpError(404, `unknown processor ${processor}`);
-        return { status: 200, body: await explain(engine, processor!, dateParam(url)) };
+        return reply.send(await explain(engine, processor!, dateParam(req.query as Query)));
       },
     },
     {
-      method: 'GET', pattern: /^\/healthz$/, keys: [], open: true,
-      handler: async () => ({ status: draining ? 503 : 200, body: { status: draining ? 'draining' : 'ok', pipeline: plan.name, version: opts.version, specHash: plan.specHash, backend: opts.backend } }),
+      method: 'GET', url: '/healthz', open: true,
+      handler: async (_req, reply) => reply.code(draining ? 503 : 200).send({ status: draining ? 'draining' : 'ok', pipeline: plan.name, version: opts.version, specHash: plan.specHash, backend: opts.backend }),
     },
   ];
 
-  const server = createServer((req, res) => void dispatch(req, res));
-
-  async function dispatch(req: IncomingMessage, res: ServerResponse) {
-    const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://service');
-    try {
-      const matches = routes.filter((r) => r.pattern.test(url.pathname));
-      if (!matches.length) throw new HttpError(404, `no route ${url.pathname}`);
-      const route = matches.find((r) => r.method === req.method);
-      if (!route) throw new HttpError(405, `${req.method} not allowed on ${url.pathname} (use ${matches.map((m) => m.method).join(', ')})`);
-      if (opts.oidc && !route.open) {
-        try {
-          await opts.oidc.verify(req.headers.authorization);
-        } catch (e) {
-          logger.log('WARNING', `unauthenticated ${req.method} ${url.pathname}: ${(e as Error).message}`, { path: url.pathname }, req);
-          throw e;
-        }
-      }
-      const m = route.pattern.exec(url.pathname)!;
-      const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1]!)]));
-      const out = await route.handler(req, params, url);
-      if (out.status === 204) {
-        res.writeHead(204);
-        res.end();
-      } else send(res, out.status, out.body);
-    } catch (e) {
-      if (e instanceof HttpError) send(res, e.status, { error: e.message, ...e.detail });
-      else {
-        logger.log('ERROR', `internal error on ${req.method} ${url.pathname}: ${(e as Error).stack ?? String(e)}`, { path: url.pathname }, req);
-        send(res, 500, { error: 'internal error; it is logged' });
-      }
-    } finally {
-      if (url.pathname !== '/healthz') logger.log('DEBUG', `${req.method} ${url.pathname} ${res.statusCode}`, { httpRequest: { requestMethod: req.method, requestUrl: url.pathname, status: res.statusCode, latency: `${((Date.now() - started) / 1000).toFixed(3)}s` } }, req);
-    }
+  for (const r of routes) app.route({ method: r.method, url: r.url, ...(r.schema ? { schema: r.schema } : {}), ...(r.open ? {} : { onRequest: authenticate }), handler: r.handler });
+  // A known path with another method: 405 naming the one it takes.
+  for (const url of new Set(routes.map((r) => r.url))) {
+    const allowed = routes.filter((r) => r.url === url).map((r) => r.method);
+    const others = METHODS.filter((m) => !allowed.includes(m));
+    app.route({
+      method: others, url,
+      handler: async (req, reply) => reply.code(405).header('allow', allowed.join(', ')).send({ error: `${req.method} not allowed on ${req.url.split('?')[0]} (use ${allowed.join(', ')})` }),
+    });
   }
 
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.url === '/healthz') return;
+    logger.log('DEBUG', `${req.method} ${req.url.split('?')[0]} ${reply.statusCode}`, {
+      httpRequest: { requestMethod: req.method, requestUrl: req.url.split('?')[0], status: reply.statusCode, latency: `${(reply.elapsedTime / 1000).toFixed(3)}s` },
+    }, req.raw);
+  });
+
   return {
-    server,
-    listen: (port, host = '0.0.0.0') =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve((server.address() as { port: number }).port));
-      }),
+    server: app.server,
+    async listen(port, host = '0.0.0.0') {
+      await app.listen({ port, host });
+      return (app.server.address() as { port: number }).port;
+    },
     async shutdown(boundMs) {
       draining = true;
-      const closed = new Promise<void>((r) => server.close(() => r()));
+      const closed = app.close();
       await engine.drain(boundMs);
       await engine.alerts.flush();
-      server.closeIdleConnections?.();
+      app.server.closeIdleConnections();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
     },
   };

@@ -12,22 +12,28 @@ import { reconcile } from '../runtime/reconciler.js';
 import { startCron } from '../runtime/schedules.js';
 import type { Plan } from '../spec/plan.js';
 import { jsonLogger, type LogSeverity, type ServiceLogger } from './log.js';
-import { OidcVerifier, oidcFromEnv } from './oidc.js';
+import { OidcVerifier, type OidcConfig } from './oidc.js';
 import { createService, type Service } from './server.js';
 
+// A rejected message is its sender's mistake (answered 400 with the reason): a WARNING, not an ERROR.
 function severityOf(event: string): LogSeverity {
-  if (event === 'run:failed-terminal' || event === 'fail:stale' || event === 'check:failed' || event.startsWith('alert:run') || event === 'message:rejected') return 'ERROR';
-  if (event === 'run:failed' || event === 'check:warned' || event.startsWith('alert:') || event === 'run:fenced') return 'WARNING';
+  if (event === 'run:failed-terminal' || event === 'fail:stale' || event === 'check:failed' || event.startsWith('alert:run')) return 'ERROR';
+  if (event === 'run:failed' || event === 'check:warned' || event.startsWith('alert:') || event === 'run:fenced' || event === 'message:rejected') return 'WARNING';
   return 'INFO';
 }
 
+/** The engine's version: its package.json, two folders up from the sources or three from dist/. */
 export function packageVersion(): string {
-  try {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    return (JSON.parse(readFileSync(path.join(here, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const up of [['..', '..'], ['..', '..', '..']]) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(here, ...up, 'package.json'), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'pipeline') return pkg.version;
+    } catch {
+      // not there: look one folder further up
+    }
   }
+  return 'unknown';
 }
 
 export interface RunningService {
@@ -51,6 +57,10 @@ export interface StartOptions {
   /** Local only: drive schedules with the in-process cron and reconcile periodically (default true). */
   background?: boolean;
   reconcileEveryMs?: number;
+  /** Verify an OIDC token on every request but /healthz. */
+  oidc?: OidcConfig;
+  maxBodyBytes?: number;
+  bodyTimeoutMs?: number;
 }
 
 export async function startService(opts: StartOptions): Promise<RunningService> {
@@ -59,6 +69,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   let engine: Engine;
   let backends: Backends;
   let closeBackends: () => Promise<void>;
+  let buckets: ReadonlyMap<string, string> | undefined;
   if (opts.backend === 'local') {
     const local = await openLocalEngine({ plan, dir: opts.dir, env, executor: opts.executor });
     engine = local.engine;
@@ -66,7 +77,11 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     closeBackends = () => local.close();
   } else {
     const gcpModule = '../backends/gcp/index.js'; // resolved at run time: the gcp clients load only when used
-    const gcp = (await import(gcpModule)) as { openGcpBackends(o: { plan: Plan; env: Record<string, string | undefined> }): Promise<Backends> };
+    const gcp = (await import(gcpModule)) as {
+      openGcpBackends(o: { plan: Plan; env: Record<string, string | undefined> }): Promise<Backends>;
+      bucketNames(plan: Plan, env: Record<string, string | undefined>): Map<string, string>;
+    };
+    buckets = gcp.bucketNames(plan, env);
     backends = await gcp.openGcpBackends({ plan, env });
     await backends.warehouse.ensureTables(plan);
     engine = new Engine({ plan, backends, executor: opts.executor ?? new ModuleExecutor(env), env });
@@ -79,8 +94,11 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   // Every execution-log entry also goes to stdout as a structured line: the log-based metrics and
   // alert policies of infra/monitoring count these (jsonPayload.event, .processor, .detail.check).
   engine.log.listeners.push((e) => logger.log(severityOf(e.event), `${e.event}${e.processor ? ` ${e.processor}` : ''}${e.partition ? ` ${e.partition}` : ''}`, { ...e, ts: undefined }));
-  const oidcCfg = oidcFromEnv(env);
-  const service = createService({ engine, logger, version: packageVersion(), backend: opts.backend, oidc: oidcCfg ? new OidcVerifier(oidcCfg) : undefined });
+  const service = createService({
+    engine, logger, version: packageVersion(), backend: opts.backend, buckets,
+    oidc: opts.oidc ? new OidcVerifier(opts.oidc) : undefined, maxBodyBytes: opts.maxBodyBytes, bodyTimeoutMs: opts.bodyTimeoutMs,
+  });
+  if (!opts.oidc) logger.log('WARNING', 'OIDC verification is off: every caller that reaches the service is trusted (set PIPELINE_OIDC_AUDIENCE)');
   const port = await service.listen(opts.port, opts.host);
   const stops: Array<() => void> = [];
   if (opts.backend === 'local' && opts.background !== false) {

@@ -124,20 +124,20 @@ describe('service on the local backend', () => {
 describe('service with OIDC verification', () => {
   it('refuses missing and bad tokens with 401 and accepts a valid one', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' };
-    const jwks: Server = createServer((_q, s) => s.end(JSON.stringify({ keys: [jwk] })));
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const jwks: Server = createServer((_q, s) => s.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' }).end(JSON.stringify({ k1: pem })));
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
-    const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/certs`;
+    const certsUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/certs`;
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pipeline-oidc-'));
     const svc = await startService({
       plan, backend: 'local', port: 0, host: '127.0.0.1', dir, logger, executor: new ModuleExecutor({}, processors), background: false,
-      env: { PIPELINE_OIDC_AUDIENCE: 'https://svc', PIPELINE_OIDC_JWKS_URL: jwksUrl, PIPELINE_OIDC_EMAILS: 'push@p.iam.gserviceaccount.com' },
+      env: {}, oidc: { audience: 'https://svc', certsUrl, emails: ['push@p.iam.gserviceaccount.com'] },
     });
     const base = `http://127.0.0.1:${svc.port}`;
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const token = (claims: Record<string, unknown>) => {
       const head = b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' });
-      const body = b64({ iss: 'https://accounts.google.com', aud: 'https://svc', exp: Math.floor(Date.now() / 1000) + 300, email: 'push@p.iam.gserviceaccount.com', email_verified: true, ...claims });
+      const body = b64({ iss: 'https://accounts.google.com', aud: 'https://svc', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300, email: 'push@p.iam.gserviceaccount.com', email_verified: true, ...claims });
       return `${head}.${body}.${sign('RSA-SHA256', Buffer.from(`${head}.${body}`), privateKey).toString('base64url')}`;
     };
     try {
