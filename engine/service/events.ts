@@ -43,7 +43,7 @@ export function pushHandler(engine: Engine, buckets: ReadonlyMap<string, string>
         if (!logged.has(key)) {
           if (logged.size >= REMEMBERED_REJECTIONS) logged.clear();
           logged.add(key);
-          log('WARNING', `rejected push on ${topic}: ${reason}`, { topic, messageId });
+          log('WARNING', `rejected message ${messageId} on ${topic}: ${reason}`, { topic, messageId });
         }
         if (record) engine.record({ event: 'message:rejected', reasons: [reason], detail: { topic, messageId } });
         return { status: 400, body: { error: reason } };

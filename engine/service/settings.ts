@@ -83,7 +83,7 @@ export const SERVE_SETTINGS = {
   bigqueryLocation: optional({ flag: '--bigquery-location <location>', env: 'PIPELINE_BQ_LOCATION', shown: 'the region', parse: text,
     description: 'BigQuery location (e.g. a multi-region `US`) when it differs from the region' }),
   datasetPrefix: optional({ flag: '--dataset-prefix <prefix>', env: 'PIPELINE_DATASET_PREFIX', shown: 'none', parse: text,
-    description: 'prefix of every BigQuery dataset (`dev_` → `dev_nba_raw`)' }),
+    description: 'prefix of every BigQuery dataset (`dev_` → `dev_raw`)' }),
   statePrefix: optional({ flag: '--state-prefix <prefix>', env: 'PIPELINE_STATE_PREFIX', shown: 'pipeline_', parse: text,
     description: 'prefix of the Firestore collections of the state and document stores' }),
   oidcAudience: optional({ flag: '--oidc-audience <url>', env: 'PIPELINE_OIDC_AUDIENCE', shown: 'none (no verification)', parse: url,
