@@ -14,7 +14,7 @@ const REGRESSIONS: Record<number, string> = {
   15: 'a trigger covered by a decision made through another delivery (the oracle now accepts merged tickets)',
   16: 'world updates applied out of the story\'s order (harness)',
   65: 'a terminal failure of a duplicate copy never dead-lettered (harness: every delivery answers on its own)',
-  159: 'a terminal failure whose dead-lettering was lost: nothing to replay (skip:terminal now dead-letters too)',
+  159: 'a terminal failure whose dead-lettering was lost: nothing to replay (a redelivery of the failed delivery is now dead-lettered again)',
   205: 'the same, through a crash after the failure was recorded',
   243: 'a lost retry found only by a later reconcile pass (the drain now reconciles while work is open)',
 };
