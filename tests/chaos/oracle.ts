@@ -84,8 +84,12 @@ export interface Outputs {
   documents: Record<string, string>;
 }
 
+/** An instant written as text: the memory backend keeps the writer's text, DuckDB gives it back with milliseconds. */
+const INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
 function norm(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string' && INSTANT.test(v)) return new Date(v).toISOString();
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (Array.isArray(v)) return v.map(norm);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, norm(x)]));
