@@ -4,6 +4,13 @@
 // queries get canned results (`answer`), DML jobs canned dmlStats (`dmlStats`). Failures can be
 // injected per kind of call (`failNext`), jobs can be made to end with an error (`failJobs`), and
 // insertAll can answer partial `insertErrors` (`insertErrorsNext`).
+//
+// Like BigQuery, it refuses (cheaply known, no SQL engine needed): a query or DML naming a table that
+// does not exist (notFound); a load whose rows carry a field the destination's schema lacks, or lack a
+// REQUIRED one (invalid); and — our own cost rule, which BigQuery enforces only on tables created with
+// require_partition_filter — a MERGE or DELETE on a day-partitioned table without a filter on its
+// partition column (a write touches one partition; reads of the execution log may span all). What it cannot catch: SQL that parses here but not in BigQuery, type coercions,
+// quotas, and the semantics of the MERGE itself (it executes nothing).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 export type CallKind =
@@ -42,6 +49,8 @@ export interface CannedResult {
 interface Job {
   resource: any;
   kind: 'load' | 'query';
+  /** Refused for its content: it ends DONE with this error. */
+  refused?: { reason: string; message: string };
 }
 
 const API = '/bigquery/v2/projects/';
@@ -247,21 +256,61 @@ export class FakeBigQuery {
   private insertJob(kind: 'load' | 'query', rec: RecordedRequest, res: ServerResponse): void {
     const jobId = rec.body.jobReference.jobId as string;
     if (this.jobs.has(jobId)) return this.error(res, rec, { status: 409, message: `Already Exists: Job ${jobId}` });
+    let refused: { reason: string; message: string } | undefined;
     if (kind === 'load') {
       const dest = rec.body.configuration.load.destinationTable;
-      if (!this.tables.has(`${dest.datasetId}.${dest.tableId}`)) return this.error(res, rec, { status: 404, message: `Not found: Table ${dest.tableId}` });
+      const table = this.tables.get(`${dest.datasetId}.${dest.tableId}`);
+      if (!table) return this.error(res, rec, { status: 404, message: `Not found: Table ${dest.tableId}` });
+      refused = this.refuseLoad(table, rec.upload ?? '');
+    } else {
+      refused = this.refuseQuery(rec.body.configuration.query.query as string);
     }
+    // Like BigQuery, a job refused for its content is created and ends DONE with the error.
     const resource = { ...rec.body, status: { state: 'RUNNING' } };
-    this.jobs.set(jobId, { resource, kind });
+    this.jobs.set(jobId, { resource, kind, refused });
     this.send(res, rec, 200, resource);
+  }
+
+  /** notFound for a table that does not exist; invalidQuery for a partitioned table read or changed without its partition filter. */
+  private refuseQuery(sql: string): { reason: string; message: string } | undefined {
+    for (const m of sql.matchAll(/`([\w-]+)\.([\w$]+)\.([\w$]+)`/g)) {
+      const [, project, dataset, tableId] = m;
+      if (tableId === 'INFORMATION_SCHEMA') continue;
+      const table = this.tables.get(`${dataset}.${tableId}`);
+      if (!table) return { reason: 'notFound', message: `Not found: Table ${project}:${dataset}.${tableId} was not found in location US` };
+      const field = table.timePartitioning?.field as string | undefined;
+      if (!field || !/^\s*(MERGE|DELETE)/i.test(sql)) continue;
+      const alias = new RegExp(`\`${project}\\.${dataset}\\.${tableId.replace(/\$/g, '\\$')}\`\\s+AS\\s+(\\w+)`).exec(sql)?.[1];
+      const column = `(?:${alias ? `${alias}\\.` : ''})?\`?${field}\`?`;
+      if (!new RegExp(`${column}\\s*(=\\s*@|IN\\s+UNNEST\\(@)`).test(sql))
+        return { reason: 'invalidQuery', message: `Cannot query over table '${dataset}.${tableId}' without a filter over column(s) '${field}' that can be used for partition elimination` };
+    }
+    return undefined;
+  }
+
+  /** A load refuses a row with a field the schema lacks, or without a REQUIRED field. */
+  private refuseLoad(table: any, ndjson: string): { reason: string; message: string } | undefined {
+    const fields = (table.schema?.fields ?? []) as Array<{ name: string; mode?: string }>;
+    const known = new Set(fields.map((f) => f.name));
+    const required = fields.filter((f) => f.mode === 'REQUIRED').map((f) => f.name);
+    const lines = ndjson.split('\n').filter((l) => l.trim());
+    for (const [i, line] of lines.entries()) {
+      const row = JSON.parse(line) as Record<string, unknown>;
+      const extra = Object.keys(row).find((k) => !known.has(k));
+      if (extra) return { reason: 'invalid', message: `Error while reading data, error message: JSON parsing error in row starting at position ${i}: No such field: ${extra}.` };
+      const missing = required.find((k) => row[k] === undefined || row[k] === null);
+      if (missing) return { reason: 'invalid', message: `Error while reading data, error message: JSON table encountered too many errors: row ${i}: Missing required field: ${missing}.` };
+    }
+    return undefined;
   }
 
   private finish(job: Job): void {
     if (job.resource.status.state === 'DONE') return;
-    const failure = this.jobFailures.find((f) => f.kind === job.kind && f.left > 0);
+    const injected = job.refused ? undefined : this.jobFailures.find((f) => f.kind === job.kind && f.left > 0);
+    if (injected) injected.left--;
+    const failure = job.refused ?? injected;
     job.resource.status = { state: 'DONE' };
     if (failure) {
-      failure.left--;
       job.resource.status.errorResult = { reason: failure.reason, message: failure.message };
       job.resource.status.errors = [job.resource.status.errorResult];
       return;
@@ -271,6 +320,8 @@ export class FakeBigQuery {
 
   private query(project: string, rec: RecordedRequest, res: ServerResponse): void {
     const sql = rec.body.query as string;
+    const refused = this.refuseQuery(sql);
+    if (refused) return this.error(res, rec, { status: refused.reason === 'notFound' ? 404 : 400, reason: refused.reason, message: refused.message });
     const result = this.answers.find((a) => a.match.test(sql))?.result ?? { fields: [], rows: [] };
     const jobId = `fake_query_${++this.seq}`;
     this.results.set(jobId, result);
