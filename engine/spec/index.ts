@@ -10,6 +10,7 @@ import { checkReferences } from './check-refs.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { graphSpec } from './graph-spec.js';
 import { loadSpecText, type SourceMap } from './load.js';
+import { moduleFile } from './modules.js';
 import type { Plan } from './plan.js';
 
 export interface PlanResult {
@@ -37,7 +38,7 @@ export function planFromText(text: string, file = 'pipeline.yaml', dir = process
   if (opts.checkModules !== false) {
     const missing: Diagnostic[] = [];
     for (const [name, p] of Object.entries(spec.processors)) {
-      if (!existsSync(path.resolve(dir, p.module)))
+      if (!existsSync(moduleFile(dir, p.module)))
         missing.push(diagnostic('PIPE043', source.at(['processors', name, 'module']), `module \`${p.module}\` of processor \`${name}\` does not exist`, `create it (it default-exports defineProcessor(...)), or fix the path (relative to ${file})`));
     }
     stages.push(missing);
