@@ -1,10 +1,12 @@
 // The spec front door: file → diagnostics and, when valid, the resolved Plan.
-// load (YAML + schema) → check-refs (names) → build-plan → check-graph (graph rules), all in one pass:
-// a stage runs on what the stages before it let through (recover.ts, graph-spec.ts), so a spec with
-// errors of several kinds gets all of them at once, and a consequence of an error is not reported again.
+// load (YAML + schema) → check-refs (names) → check-delivery (runs fit a push) → build-plan →
+// check-graph (graph rules), all in one pass: a stage runs on what the stages before it let through
+// (recover.ts, graph-spec.ts), so a spec with errors of several kinds gets all of them at once, and a
+// consequence of an error is not reported again.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPlan } from './build-plan.js';
+import { checkDelivery } from './check-delivery.js';
 import { checkGraph } from './check-graph.js';
 import { checkReferences } from './check-refs.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
@@ -34,7 +36,7 @@ export function planFromText(text: string, file = 'pipeline.yaml', dir = process
   const refs = checkReferences(spec, source, recovery);
   const resolved = graphSpec(spec, recovery);
   const graphPlan = buildPlan(resolved, source, dir);
-  const stages = [loading, refs, checkGraph(graphPlan, source, recovery)];
+  const stages = [loading, refs, checkDelivery(spec, source), checkGraph(graphPlan, source, recovery)];
   if (opts.checkModules !== false) {
     const missing: Diagnostic[] = [];
     for (const [name, p] of Object.entries(spec.processors)) {
