@@ -116,6 +116,23 @@ async function terminateAndProbe(s: Awaited<ReturnType<typeof serve>>) {
   return { health, pushed };
 }
 
+/** Serve, push the cascade, wait for the gated run, SIGTERM: /healthz and a push answer 503 while it drains. */
+async function terminatedWhileRunning(p: Project, drainMs: number, correlationId: string) {
+  const s = await serve(p, drainMs);
+  try {
+    assert.equal((await push(s.base, correlationId)).status, 204);
+    const executionId = await started(p);
+    const { health, pushed } = await terminateAndProbe(s);
+    assert.equal(health.status, 503);
+    assert.equal(pushed.status, 503, `a push while draining: ${pushed.body}`);
+    assert.match(pushed.body, /shutting down/);
+    return { s, executionId };
+  } catch (e) {
+    s.kill();
+    throw e;
+  }
+}
+
 async function stateOf(p: Project, executionId: string) {
   const b = await openLocalBackends({ dir: p.state });
   try {
@@ -134,15 +151,8 @@ async function stateOf(p: Project, executionId: string) {
 describe('SIGTERM to `pipeline serve` with a processor running', () => {
   it('past the drain bound: 503 while draining, exit 0, lease released, run interrupted, log flushed; the next process finishes it', async () => {
     const p = project();
-    const first = await serve(p, 2000);
+    const { s: first, executionId } = await terminatedWhileRunning(p, 2000, 'c1');
     try {
-      assert.equal((await push(first.base, 'c1')).status, 204);
-      const executionId = await started(p);
-
-      const { health, pushed } = await terminateAndProbe(first);
-      assert.equal(health.status, 503);
-      assert.equal(pushed.status, 503, `a push while draining: ${pushed.body}`);
-      assert.match(pushed.body, /shutting down/);
 
       assert.equal(await first.exitCode(), 0, `exit code; stderr: ${first.stderr()}\n${first.lines.slice(-15).join("\n")}`);
       const out = first.lines.join('\n');
@@ -181,15 +191,8 @@ describe('SIGTERM to `pipeline serve` with a processor running', () => {
 
   it('within the drain bound: 503 while draining, the run completes normally, exit 0', async () => {
     const p = project();
-    const s = await serve(p, 60_000);
+    const { s, executionId } = await terminatedWhileRunning(p, 60_000, 'c2');
     try {
-      assert.equal((await push(s.base, 'c2')).status, 204);
-      const executionId = await started(p);
-
-      const { health, pushed } = await terminateAndProbe(s);
-      assert.equal(health.status, 503);
-      assert.equal(pushed.status, 503, pushed.body);
-
       writeFileSync(path.join(p.gate, 'release'), '');
       assert.equal(await s.exitCode(), 0, `exit code; stderr: ${s.stderr()}`);
       const stopped = s.lines.map((l) => JSON.parse(l) as { message: string; drained?: boolean; interrupted?: number }).find((l) => l.message === 'stopped');
