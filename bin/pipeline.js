@@ -1,10 +1,35 @@
 #!/usr/bin/env node
-// The installed `pipeline` binary: runs the TypeScript CLI through tsx's loader.
-import { register } from 'tsx/esm/api';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// The installed `pipeline` binary. In a checkout (the engine's TypeScript sources beside it and tsx
+// installed) it runs the sources through tsx's loader, so a dist/ left by an earlier `npm run build`
+// can never run stale code; where there are no sources (the image) or PIPELINE_COMPILED=1, it runs the
+// compiled engine (dist/). With the compiled engine, tsx is still registered when it is installed, so a
+// project's processors written in TypeScript load; an image has no tsx and runs compiled processors.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-register();
-const here = path.dirname(fileURLToPath(import.meta.url));
-const { runCli } = await import(pathToFileURL(path.join(here, '..', 'engine', 'cli', 'main.ts')).href);
-process.exitCode = await runCli(process.argv.slice(2));
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const compiled = path.join(root, 'dist', 'engine', 'cli', 'main.js');
+
+async function registerTsx() {
+  try {
+    const { register } = await import('tsx/esm/api');
+    register();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sources = path.join(root, 'engine', 'cli', 'main.ts');
+const tsx = await registerTsx();
+const useCompiled = existsSync(compiled) && (process.env.PIPELINE_COMPILED === '1' || !tsx || !existsSync(sources));
+if (!useCompiled && !tsx) {
+  process.stderr.write('pipeline: neither the compiled engine (dist/: run `npm run build`) nor tsx (a dev dependency: `npm ci`) is here\n');
+  process.exit(70);
+}
+const entry = useCompiled ? compiled : sources;
+const { runCli } = await import(pathToFileURL(entry).href);
+// Every command is finished when runCli resolves (serve and source start wait for their signal): exit
+// now, so a processor that ignored its abort signal cannot keep the process alive.
+process.exit(await runCli(process.argv.slice(2)));

@@ -2,6 +2,7 @@
 // deploying without Terraform. ${IMAGE} and ${PROJECT} are filled in at deploy time (envsubst).
 import { stringify } from 'yaml';
 import { serviceAccountEmail, topologyOf } from '../engine/infra/topology.js';
+import { SHUTDOWN } from '../engine/service/settings.js';
 import type { Plan } from '../engine/spec/plan.js';
 import { yamlFile } from './formats.js';
 import { MAX_INSTANCES, RESOURCES, serviceSettings, type EnvValue } from './service.js';
@@ -47,6 +48,8 @@ export function cloudRunFiles(plan: Plan): Record<string, string> {
     `#   export SERVICE_URL=https://${plan.project.service}-$(gcloud projects describe "$PROJECT" --format='value(projectNumber)').$REGION.run.app`,
     '#   envsubst < infra/cloudrun/service.yaml > /tmp/service.yaml',
     '#   gcloud run services replace /tmp/service.yaml --project "$PROJECT" --region "$REGION"',
+    `# On SIGTERM Cloud Run waits ${SHUTDOWN.graceSeconds} s before SIGKILL (a fixed grace: there is no field for it); the`,
+    `# service drains for PIPELINE_DRAIN_MS, ${SHUTDOWN.reserveMs / 1000} s less, to release what did not finish and flush its log.`,
   ].join('\n');
   return { [SERVICE_YAML]: yamlFile(`${intro}\n${stringify(serviceManifest(plan), { lineWidth: 0 })}`) };
 }

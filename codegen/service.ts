@@ -1,6 +1,6 @@
 // The Cloud Run service's settings, derived once for both renderings (Terraform and the Knative
 // service.yaml): name, request timeout, concurrency, scaling, resources and environment.
-import { SERVE_SETTINGS, type SettingKey } from '../engine/service/settings.js';
+import { DEFAULT_DRAIN_MS, SERVE_SETTINGS, type SettingKey } from '../engine/service/settings.js';
 import type { Plan } from '../engine/spec/plan.js';
 
 /** Request timeout: the slowest processor plus a margin for loading inputs and committing. */
@@ -34,6 +34,9 @@ const DEPLOYED: ReadonlyArray<readonly [SettingKey, EnvValue]> = [
   // The service verifies pushes and scheduler calls itself too (engine/service/oidc.ts).
   ['oidcAudience', { param: 'serviceUrl' }],
   ['oidcEmails', { param: 'invokerEmail' }],
+  // Derived from the platform's grace (engine/service/settings.ts SHUTDOWN): set explicitly so the
+  // deployed bound is visible beside the manifest's other settings.
+  ['drainMs', { text: String(DEFAULT_DRAIN_MS) }],
 ];
 
 export function serviceSettings(plan: Plan): ServiceSettings {

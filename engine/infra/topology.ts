@@ -12,11 +12,12 @@
 //   schedules   one Cloud Scheduler job per schedule: POST {service URL}/schedules/{name}, OIDC auth
 import { DEFAULTS } from '../spec/defaults.js';
 import { parseDuration } from '../spec/duration.js';
+import { PUSH_ACK_DEADLINE_MAX_MS } from '../spec/limits.js';
 import type { Plan, ProcessorPlan, TargetRef } from '../spec/plan.js';
 
 /** Pub/Sub's accepted ranges; values derived from the spec are clamped into them. */
 export const PUBSUB_LIMITS = {
-  ackDeadlineSeconds: { min: 10, max: 600 },
+  ackDeadlineSeconds: { min: 10, max: PUSH_ACK_DEADLINE_MAX_MS / 1000 },
   maxDeliveryAttempts: { min: 5, max: 100 },
   backoffSeconds: { min: 0, max: 600 },
 } as const;

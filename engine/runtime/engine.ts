@@ -12,6 +12,8 @@ import { AlertRouter } from './alerts.js';
 import type { Executor } from './executor.js';
 import type { EngineFaults } from './faults.js';
 import type { EngineHost } from './host.js';
+import { InFlightRuns } from './in-flight.js';
+import { interruptRuns } from './interrupt.js';
 import { ids } from './keys.js';
 import { LogBuffer } from './log-buffer.js';
 import { dispatch, engineTopics, type OutboxEntry } from './outbox.js';
@@ -59,8 +61,10 @@ export class Engine implements EngineHost {
   readonly leaseTtlMs: number;
   private readonly concurrency: number;
   private readonly ids: () => string;
-  /** Runs in flight in this process (for graceful shutdown and status). */
+  /** Deliveries being handled in this process (for graceful shutdown and status). */
   readonly inFlight = new Set<Promise<unknown>>();
+  /** Processors running in this process, each stoppable (interrupted on shutdown). */
+  readonly runs = new InFlightRuns();
   private stopping = false;
 
   constructor(opts: EngineOptions) {
@@ -95,12 +99,24 @@ export class Engine implements EngineHost {
     for (const t of engineTopics(this.plan)) bus.subscribe(t, (d) => this.handle(d));
   }
 
-  /** Stop taking new work; resolves when in-flight runs finished or the bound passed. */
-  async drain(boundMs: number): Promise<void> {
+  /** Stop taking new work; resolves true when every delivery in flight finished, false when the bound passed first. */
+  async drain(boundMs: number): Promise<boolean> {
     this.stopping = true;
-    const all = Promise.allSettled([...this.inFlight]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, boundMs))]);
+    const finished = await settledWithin([...this.inFlight], boundMs);
     await this.log.flush();
+    return finished;
+  }
+
+  /**
+   * After the drain bound: stop the processors still running, release their leases and request them
+   * again (interrupt.ts), then give their deliveries up to `settleMs` to answer `retry`. Resolves with
+   * the number of runs released.
+   */
+  async interrupt(reason: string, settleMs: number): Promise<number> {
+    this.stopping = true;
+    const released = await interruptRuns(this, reason);
+    await settledWithin([...this.inFlight], settleMs);
+    return released;
   }
 
   get accepting(): boolean {
@@ -194,6 +210,20 @@ function aggregate(outcomes: CandidateOutcome[]): HandleResult {
   const retry = outcomes.filter((o) => o.kind === 'retry');
   if (retry.length) return { outcome: 'retry', reason: retry.map((r) => r.reason).join('; '), delayMs: Math.min(...retry.map((r) => r.delayMs ?? 0)) };
   return { outcome: 'ack' };
+}
+
+/** Whether all of `work` settled within `ms` (the timer does not keep the process alive). */
+async function settledWithin(work: Promise<unknown>[], ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), ms);
+    timer.unref?.();
+  });
+  try {
+    return await Promise.race([Promise.allSettled(work).then(() => true as const), bound]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {

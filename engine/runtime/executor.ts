@@ -1,10 +1,10 @@
 // Executes one run: loads the processor module (cached), runs it with a context and a timeout, and
 // returns what it produced, checked. A simulated executor (dry runs) produces nothing and lets the
 // engine record a new version of each output, with unknown contents.
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Backends, Row } from '../ports.js';
 import { formatDuration } from '../spec/duration.js';
+import { moduleFile } from '../spec/modules.js';
 import type { Plan } from '../spec/plan.js';
 import { buildContext, type RunInfo } from './context.js';
 import { isDefinedProcessor, NonRetryableError, RunTimeoutError, type DefinedProcessor } from './processor.js';
@@ -37,7 +37,7 @@ export class ModuleExecutor implements Executor {
     const override = this.overrides[name];
     if (override) return Promise.resolve(override);
     const p = plan.processors.get(name)!;
-    const file = path.resolve(plan.dir, p.module);
+    const file = moduleFile(plan.dir, p.module);
     let hit = this.cache.get(file);
     if (!hit) {
       hit = import(pathToFileURL(file).href).then(

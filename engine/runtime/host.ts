@@ -7,6 +7,7 @@ import type { Plan } from '../spec/plan.js';
 import type { AlertRouter } from './alerts.js';
 import type { Executor } from './executor.js';
 import type { EngineFaults } from './faults.js';
+import type { InFlightRuns } from './in-flight.js';
 import type { LogBuffer } from './log-buffer.js';
 import type { OutboxEntry } from './outbox.js';
 import type { Liveness } from './runner.js';
@@ -25,6 +26,8 @@ export interface EngineHost {
   readonly liveness: Liveness;
   /** How long a lease lives without a heartbeat; the heartbeat renews it every third of that. */
   readonly leaseTtlMs: number;
+  /** The runs executing in this process (interrupted on shutdown, see interrupt.ts). */
+  readonly runs: InFlightRuns;
   now(): number;
   newId(): string;
   record(e: Omit<LogEntry, 'ts' | 'specHash'> & { ts?: number }): void;

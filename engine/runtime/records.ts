@@ -7,7 +7,8 @@ export interface RunRecord {
   processor: string;
   partition: string;
   scope: string;
-  status: 'running' | 'succeeded' | 'failed';
+  /** `interrupted`: its process shut down before it finished; its lease was released and the run requested again. */
+  status: 'running' | 'succeeded' | 'failed' | 'interrupted';
   attempt: number;
   correlationId: string;
   parents: string[];

@@ -12,6 +12,7 @@ import { startFanOut } from './fanout.js';
 import { SimulatedCrash } from './faults.js';
 import { afterSettle } from './follow-ups.js';
 import type { EngineHost } from './host.js';
+import { RunInterruptedError } from './in-flight.js';
 import { ids } from './keys.js';
 import { LeaseLostError } from './processor.js';
 import { recordStageStep } from './settle.js';
@@ -78,7 +79,12 @@ async function execute(host: EngineHost, cand: Candidate, p: ProcessorPlan, deci
     return execute(host, cand, { ...p, fanOut: undefined }, decision, executionId, correlationId, attempt);
   }
   const ac = new AbortController();
-  const stop = heartbeat(host, p, cand.partition, executionId, ac);
+  const stopHeartbeat = heartbeat(host, p, cand.partition, executionId, ac);
+  const unregister = host.runs.add({ executionId, processor: p.name, partition: cand.partition, abort: (reason) => ac.abort(reason) });
+  const stop = () => {
+    stopHeartbeat();
+    unregister();
+  };
   let output: RunOutput;
   try {
     output = await host.executor.execute(plan, backends, {
@@ -102,6 +108,9 @@ async function execute(host: EngineHost, cand: Candidate, p: ProcessorPlan, deci
     ac.abort(err);
     // The process "died": no failure path, no lease release, no attempt — the reconciler repairs it.
     if (err instanceof SimulatedCrash) throw err;
+    // Its process is shutting down: the lease is already released and the run requested again
+    // (interrupt.ts); the delivery answers retry, and nothing counts as a failed attempt.
+    if (ac.signal.reason instanceof RunInterruptedError) return { kind: 'retry', reason: `${p.name}: ${ac.signal.reason.message}`, delayMs: 0 };
     return failRun(host, cand, p, decision, executionId, correlationId, attempt, err, started);
   }
   stop();

@@ -35,9 +35,23 @@ export interface ServiceOptions {
 export interface Service {
   server: Server;
   listen(port: number, host?: string): Promise<number>;
-  /** Stop taking work, finish in-flight runs within `boundMs`, close the listener. */
-  shutdown(boundMs: number): Promise<void>;
+  /**
+   * Stop taking work (pushes and schedule calls answer 503, so Pub/Sub redelivers; /healthz says
+   * draining), let in-flight runs finish within `boundMs`, interrupt those that did not (their leases
+   * released, the runs requested again), flush the logs, then close the listener. The backends stay open.
+   */
+  shutdown(boundMs: number, opts?: { interruptSettleMs?: number }): Promise<ShutdownReport>;
 }
+
+export interface ShutdownReport {
+  /** Every delivery in flight finished within the bound. */
+  drained: boolean;
+  /** Runs interrupted after the bound: leases released, requested again. */
+  interrupted: number;
+}
+
+/** After interrupting, how long the interrupted deliveries get to answer before the listener closes. */
+const INTERRUPT_SETTLE_MS = 1000;
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -156,13 +170,22 @@ export function createService(opts: ServiceOptions): Service {
       await app.listen({ port, host });
       return (app.server.address() as { port: number }).port;
     },
-    async shutdown(boundMs) {
+    async shutdown(boundMs, o = {}) {
+      // The listener stays open while draining, so a push that still arrives is answered 503 (Pub/Sub
+      // redelivers it to another instance) rather than refused at the socket.
       draining = true;
-      const closed = app.close();
-      await engine.drain(boundMs);
+      const drained = await engine.drain(boundMs);
+      let interrupted = 0;
+      if (!drained) {
+        interrupted = await engine.interrupt(`its process shut down before it finished (drain bound ${boundMs} ms)`, o.interruptSettleMs ?? INTERRUPT_SETTLE_MS);
+        logger.log('WARNING', `shutdown: ${interrupted} run(s) did not finish within ${boundMs} ms; their leases are released and the runs requested again`);
+      }
       await engine.alerts.flush();
+      await engine.log.flush();
+      const closed = app.close();
       app.server.closeIdleConnections();
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+      await Promise.race([closed, new Promise((r) => setTimeout(r, INTERRUPT_SETTLE_MS).unref())]);
+      return { drained, interrupted };
     },
   };
 }

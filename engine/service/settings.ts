@@ -8,6 +8,15 @@ import type { Plan } from '../spec/plan.js';
 /** Google's PEM certificates of its OIDC signing keys (what google-auth-library fetches by default). */
 export const GOOGLE_OIDC_CERTS_URL = 'https://www.googleapis.com/oauth2/v1/certs';
 
+/**
+ * The shutdown budget, one setting for both the deployment and the drain: Cloud Run sends SIGTERM and
+ * kills the container this long after (fixed at 10 s for services). The drain bound is the grace less
+ * the reserve that interrupting the runs left (releasing their leases), flushing the execution log and
+ * closing the clients need, so the process always exits by itself, with 0, before SIGKILL.
+ */
+export const SHUTDOWN = { graceSeconds: 10, reserveMs: 3_000 } as const;
+export const DEFAULT_DRAIN_MS = SHUTDOWN.graceSeconds * 1000 - SHUTDOWN.reserveMs;
+
 /** A setting given a bad value: the message names the flag or variable and the accepted form. */
 export class SettingError extends Error {
   override name = 'SettingError';
@@ -74,8 +83,8 @@ export const SERVE_SETTINGS = {
   port: withDefault({ flag: '--port <port>', env: 'PORT', shown: '8080', fallback: 8080, parse: integer(0, 65535, 'N (0..65535; 0 = any free port)'),
     description: 'port to listen on (Cloud Run sets `PORT`)' }),
   host: withDefault({ flag: '--host <host>', env: 'PIPELINE_HOST', shown: '0.0.0.0', fallback: '0.0.0.0', parse: text, description: 'interface to listen on' }),
-  drainMs: withDefault({ flag: '--drain-ms <ms>', env: 'PIPELINE_DRAIN_MS', shown: '10000', fallback: 10_000, parse: integer(1, 3_600_000, 'MS (1..3600000)'),
-    description: 'on SIGTERM, how long in-flight runs may take to finish' }),
+  drainMs: withDefault({ flag: '--drain-ms <ms>', env: 'PIPELINE_DRAIN_MS', shown: String(DEFAULT_DRAIN_MS), fallback: DEFAULT_DRAIN_MS, parse: integer(1, 3_600_000, 'MS (1..3600000)'),
+    description: `on SIGTERM, how long in-flight runs may take to finish (pushes get 503 meanwhile); runs still going then are interrupted: their leases released and the runs requested again. Keep it ${SHUTDOWN.reserveMs / 1000} s under the platform's grace (Cloud Run: ${SHUTDOWN.graceSeconds} s)` }),
   project: optional({ flag: '--project <id>', env: 'PIPELINE_PROJECT', shown: "the spec's `project.id`", parse: text,
     description: 'Google Cloud project of every gcp backend' }),
   region: optional({ flag: '--region <region>', env: 'PIPELINE_REGION', shown: "the spec's `project.region`", parse: text,

@@ -13,7 +13,8 @@ import { startCron } from '../runtime/schedules.js';
 import type { Plan } from '../spec/plan.js';
 import { jsonLogger, type LogSeverity, type ServiceLogger } from './log.js';
 import { OidcVerifier, type OidcConfig } from './oidc.js';
-import { createService, type Service } from './server.js';
+import { createService, type Service, type ShutdownReport } from './server.js';
+import { DEFAULT_DRAIN_MS } from './settings.js';
 
 // A rejected message is its sender's mistake (answered 400 with the reason): a WARNING, not an ERROR.
 function severityOf(event: string): LogSeverity {
@@ -41,7 +42,11 @@ export interface RunningService {
   engine: Engine;
   backends: Backends;
   port: number;
-  /** Graceful stop: no new work, in-flight runs finish within the bound, everything closed. */
+  /**
+   * Graceful stop: no new work, in-flight runs finish within the bound or are interrupted (leases
+   * released, runs requested again), logs flushed, the listener closed, the backend clients last.
+   * Never rejects: a step that fails is logged and the next one runs.
+   */
   stop(boundMs?: number): Promise<void>;
 }
 
@@ -74,7 +79,12 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     const local = await openLocalEngine({ plan, dir: opts.dir, env, executor: opts.executor });
     engine = local.engine;
     backends = local.backends;
-    closeBackends = () => local.close();
+    // Not local.close(): it waits for the bus to be idle, and a stopping engine leaves deliveries to
+    // retry. Those stay recorded in the state store; the next process adopts them.
+    closeBackends = async () => {
+      await engine.log.flush();
+      await local.backends.close();
+    };
   } else {
     const gcpModule = '../backends/gcp/index.js'; // resolved at run time: the gcp clients load only when used
     const gcp = (await import(gcpModule)) as {
@@ -110,12 +120,21 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   let stopped: Promise<void> | undefined;
   return {
     service, engine, backends, port,
-    stop(boundMs = 10_000) {
+    stop(boundMs = DEFAULT_DRAIN_MS) {
       stopped ??= (async () => {
         for (const s of stops) s();
-        await service.shutdown(boundMs);
-        await closeBackends();
-        logger.log('INFO', 'stopped');
+        logger.log('INFO', `stopping: new pushes get 503; in-flight runs have ${boundMs} ms to finish`);
+        const step = async (what: string, f: () => Promise<unknown>) => {
+          try {
+            await f();
+          } catch (e) {
+            logger.log('ERROR', `stop: ${what} failed: ${(e as Error).message}`);
+          }
+        };
+        let report: ShutdownReport | undefined;
+        await step('draining', async () => (report = await service.shutdown(boundMs)));
+        await step('closing the backends', closeBackends);
+        logger.log('INFO', 'stopped', { drained: report?.drained, interrupted: report?.interrupted });
       })();
       return stopped;
     },

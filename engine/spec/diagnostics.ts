@@ -68,6 +68,7 @@ export const CATALOGUE = {
   PIPE044: { severity: 'error', title: 'phase order violation' },
   PIPE045: { severity: 'error', title: 'invalid retry policy' },
   PIPE046: { severity: 'error', title: 'gate firing a gate' },
+  PIPE047: { severity: 'error', title: 'run longer than a push can wait' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CATALOGUE;

@@ -1,15 +1,18 @@
 // The spec front door: file → diagnostics and, when valid, the resolved Plan.
-// load (YAML + schema) → check-refs (names) → build-plan → check-graph (graph rules), all in one pass:
-// a stage runs on what the stages before it let through (recover.ts, graph-spec.ts), so a spec with
-// errors of several kinds gets all of them at once, and a consequence of an error is not reported again.
+// load (YAML + schema) → check-refs (names) → check-delivery (runs fit a push) → build-plan →
+// check-graph (graph rules), all in one pass: a stage runs on what the stages before it let through
+// (recover.ts, graph-spec.ts), so a spec with errors of several kinds gets all of them at once, and a
+// consequence of an error is not reported again.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPlan } from './build-plan.js';
+import { checkDelivery } from './check-delivery.js';
 import { checkGraph } from './check-graph.js';
 import { checkReferences } from './check-refs.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { graphSpec } from './graph-spec.js';
 import { loadSpecText, type SourceMap } from './load.js';
+import { moduleFile } from './modules.js';
 import type { Plan } from './plan.js';
 
 export interface PlanResult {
@@ -33,11 +36,11 @@ export function planFromText(text: string, file = 'pipeline.yaml', dir = process
   const refs = checkReferences(spec, source, recovery);
   const resolved = graphSpec(spec, recovery);
   const graphPlan = buildPlan(resolved, source, dir);
-  const stages = [loading, refs, checkGraph(graphPlan, source, recovery)];
+  const stages = [loading, refs, checkDelivery(spec, source), checkGraph(graphPlan, source, recovery)];
   if (opts.checkModules !== false) {
     const missing: Diagnostic[] = [];
     for (const [name, p] of Object.entries(spec.processors)) {
-      if (!existsSync(path.resolve(dir, p.module)))
+      if (!existsSync(moduleFile(dir, p.module)))
         missing.push(diagnostic('PIPE043', source.at(['processors', name, 'module']), `module \`${p.module}\` of processor \`${name}\` does not exist`, `create it (it default-exports defineProcessor(...)), or fix the path (relative to ${file})`));
     }
     stages.push(missing);

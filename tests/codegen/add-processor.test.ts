@@ -29,7 +29,7 @@ const plan = modifiedPlan([
     module: 'processors/analytics/player_rebound_summary.ts',
     writes: REF,
     scopes: ['player'],
-    timeout: '12m',
+    timeout: '9m',
     retry: { max_attempts: 9 },
     reads: { 'nba_raw.nbac_gamebook_player_stats': { critical: true, min_rows: 50 } },
   }],

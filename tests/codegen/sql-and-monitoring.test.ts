@@ -105,6 +105,7 @@ describe('Cloud Run manifest', () => {
     assert.deepEqual(spec.containers[0]!.env, [
       { name: 'PIPELINE_BACKEND', value: 'gcp' }, { name: 'PIPELINE_PROJECT', value: '${PROJECT}' }, { name: 'PIPELINE_REGION', value: '${REGION}' },
       { name: 'PIPELINE_OIDC_AUDIENCE', value: '${SERVICE_URL}' }, { name: 'PIPELINE_OIDC_EMAILS', value: 'nba-pipeline-invoker@${PROJECT}.iam.gserviceaccount.com' },
+      { name: 'PIPELINE_DRAIN_MS', value: '7000' },
     ]);
     const tfEnv = ((tf.containers as Json[])[0]!.env as Json[]).map((e) => e.name);
     assert.deepEqual(tfEnv, (spec.containers[0]!.env as Json[]).map((e) => e.name), 'the same variables as the Terraform service');

@@ -152,7 +152,7 @@ describe('terraform: scheduler, service and references', () => {
     const svc = res.google_cloud_run_v2_service!.service!;
     const template = svc.template as Json;
     assert.equal(template.service_account, '${google_service_account.service.email}');
-    assert.equal(template.timeout, '960s', '15m (player_points_predictions) + 60 s');
+    assert.equal(template.timeout, '660s', 'the longest processor timeout (10m) + 60 s');
     const env = ((template.containers as Json[])[0]!.env as { name: string; value: string }[]);
     assert.deepEqual(env.find((e) => e.name === 'PIPELINE_BACKEND')?.value, 'gcp');
     assert.equal(env.find((e) => e.name === 'PIPELINE_OIDC_AUDIENCE')?.value, SERVICE_URL, 'the service checks the audience pushes carry');

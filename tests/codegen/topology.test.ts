@@ -55,7 +55,7 @@ describe('topology of the reference pipeline', () => {
   });
 
   it('sets ack deadline, attempts and backoff from the consumers, within Pub/Sub limits', () => {
-    const predictions = t.topics.find((x) => x.phase === 'precompute')!; // consumed by player_points_predictions (15m)
+    const predictions = t.topics.find((x) => x.phase === 'precompute')!; // consumed by player_points_predictions (10m)
     assert.ok(predictions.consumers.includes('player_points_predictions'));
     assert.equal(predictions.push.ackDeadlineSeconds, PUBSUB_LIMITS.ackDeadlineSeconds.max);
     for (const x of t.topics) {

@@ -78,7 +78,7 @@ describe('decide: fingerprint and duplicate inputs (§8.2)', () => {
   });
 
   it('does not move when another processor\'s spec entry changed', () => {
-    const other = tinyPlan((s) => { s.processors.team_totals!.timeout = '20m'; });
+    const other = tinyPlan((s) => { s.processors.team_totals!.timeout = '9m'; });
     const before = decideAt(plan, boxV2(), inputs());
     const after = decideAt(other, candidateFor(other, assetUpdated('raw.box', D, { version: 2 }), 'player_totals'), inputs().succeeded(before));
     assert.equal(after.kind, 'skip:duplicate');

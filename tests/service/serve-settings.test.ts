@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { runCli } from '../../engine/cli/main.js';
 import { bufferIO } from '../../engine/cli/io.js';
-import { backendEnv, isReadVariable, resolveServeSettings, SERVE_SETTINGS, settingsTable } from '../../engine/service/settings.js';
+import { backendEnv, DEFAULT_DRAIN_MS, isReadVariable, resolveServeSettings, SERVE_SETTINGS, settingsTable } from '../../engine/service/settings.js';
 import { cloudRunFiles, SERVICE_YAML } from '../../codegen/cloudrun.js';
 import { terraformModule } from '../../codegen/terraform/index.js';
 import { nbaPlan, resources, type Json } from '../codegen/helpers.js';
@@ -32,7 +32,7 @@ describe('serve settings', () => {
       { backend: 'gcp', port: 0, project: 'p-flag', region: 'europe-west1', datasetPrefix: 'dev_', oidcAudience: 'https://svc', oidcEmails: ['a@x', 'b@x'], drainMs: 2500, host: '0.0.0.0', allow: false },
     );
     const defaults = resolveServeSettings({}, { PORT: '' });
-    assert.deepEqual([defaults.backend, defaults.port, defaults.drainMs, defaults.project], ['local', 8080, 10_000, undefined], 'an empty variable is unset');
+    assert.deepEqual([defaults.backend, defaults.port, defaults.drainMs, defaults.project], ['local', 8080, DEFAULT_DRAIN_MS, undefined], 'an empty variable is unset');
   });
 
   it('hands the backends their project, location and prefixes, flags written over the variables', () => {

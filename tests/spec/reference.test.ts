@@ -119,11 +119,11 @@ describe('reference pipeline.yaml', () => {
     assert.equal(again.specHash, plan.specHash);
     for (const p of plan.processors.values()) assert.equal(again.processors.get(p.name)!.specHash, p.specHash);
 
-    const edited = TEXT.replace(/(player_points_predictions:\n(?: {4}.*\n)*? {4}timeout: )15m/, '$120m');
+    const edited = TEXT.replace(/(player_points_predictions:\n(?: {4}.*\n)*? {4}timeout: )10m/, '$19m');
     assert.notEqual(edited, TEXT, 'the edit applies');
     const changed = load(edited);
     assert.notEqual(changed.specHash, plan.specHash);
-    assert.equal(changed.processors.get('player_points_predictions')!.timeoutMs, 20 * 60_000);
+    assert.equal(changed.processors.get('player_points_predictions')!.timeoutMs, 9 * 60_000);
     for (const p of plan.processors.values()) {
       const h = changed.processors.get(p.name)!.specHash;
       if (p.name === 'player_points_predictions') assert.notEqual(h, p.specHash);

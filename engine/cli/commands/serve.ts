@@ -1,9 +1,10 @@
 // `pipeline serve [--backend local|gcp]`: the one HTTP service. Local by default (embedded backends,
 // in-process cron, periodic reconciler); gcp in production. Every flag has an environment variable
 // (engine/service/settings.ts; Cloud Run configures containers by environment); a flag wins over its
-// variable. SIGTERM: stop taking work, finish in-flight runs within the bound, exit 0.
+// variable. SIGTERM: stop taking work (503), let in-flight runs finish within the drain bound, interrupt
+// the rest (leases released, runs requested again), flush the log, close the clients, exit 0.
 import { Option } from 'commander';
-import { backendEnv, resolveServeSettings, SERVE_SETTINGS, SettingError, type SettingKey } from '../../service/settings.js';
+import { backendEnv, resolveServeSettings, SERVE_SETTINGS, SettingError, SHUTDOWN, type SettingKey } from '../../service/settings.js';
 import { startService } from '../../service/start.js';
 import { UsageError } from '../errors.js';
 import { stateDir } from '../local-engine.js';
@@ -35,7 +36,14 @@ export const serve: Registrar = (program, io) => {
         maxBodyBytes: settings.maxBodyBytes, bodyTimeoutMs: settings.bodyTimeoutMs,
       });
       await new Promise<void>((resolve) => {
-        const stop = () => void running.stop(settings.drainMs).then(resolve);
+        const stop = () => {
+          // A last resort, should a step hang: the platform would SIGKILL us anyway, a little later.
+          setTimeout(() => {
+            io.err(`pipeline: serve did not stop within ${settings.drainMs + SHUTDOWN.reserveMs} ms; exiting`);
+            process.exit(1);
+          }, settings.drainMs + SHUTDOWN.reserveMs).unref();
+          void running.stop(settings.drainMs).then(resolve);
+        };
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
