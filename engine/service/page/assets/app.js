@@ -26,6 +26,8 @@ async function getJSON(url, init) {
   return body;
 }
 const cut = (t, n) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
+/** A location keeps its end (file:line:col) when it is too long. */
+const cutLeft = (t, n) => (t.length > n ? `…${t.slice(t.length - n + 1)}` : t);
 const firstLine = (t) => String(t ?? '').split('\n')[0];
 function fmt(ms, zone) {
   return new Intl.DateTimeFormat(undefined, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: zone }).format(new Date(ms));
@@ -53,9 +55,9 @@ function describe(p) {
   switch (p.state) {
     case 'succeeded': return ['succeeded', [p.updatedAt ? shortTime(p.updatedAt) : '', p.rows !== undefined ? `${p.rows} rows` : '', secs(p.durationMs)].filter(Boolean).join(' · '), `succeeded ${when(p.updatedAt ?? p.lastRun?.finishedAt)}${p.rows !== undefined ? `, ${p.rows} rows` : ''}${p.durationMs !== undefined ? `, took ${secs(p.durationMs)}` : ''}${p.note ? ` (${p.note})` : ''}`];
     case 'failed': {
-      const err = firstLine(a?.error ?? p.lastRun?.errorType && `${p.lastRun.errorType}: ${p.lastRun.error}` ?? p.note);
+      const err = firstLine(a?.error ?? (p.lastRun?.errorType ? `${p.lastRun.errorType}: ${p.lastRun.error}` : p.note));
       const at = a?.errorAt ?? p.lastRun?.errorAt;
-      return [`failed: ${err}`, at ? `at ${at}` : '', `${p.note}`];
+      return [`failed: ${err}`, at ? `at ${at}` : '', `${p.note}${at && !p.note.includes(at) ? ` at ${at}` : ''}`];
     }
     case 'retrying': return [`retrying: attempt ${a ? a.made : '?'} of ${a ? a.max : '?'} failed`, a?.nextAt ? `next at ${shortTime(a.nextAt)}` : firstLine(a?.error), `attempt ${a?.made} of ${a?.max} failed: ${a?.error}${a?.errorAt ? ` at ${a.errorAt}` : ''}${a?.nextAt ? `\nnext attempt at ${when(a.nextAt)}` : ''}`];
     case 'waiting': return ['waiting', p.note, `waiting: ${p.note}`];
@@ -133,7 +135,7 @@ function applyStatus(st) {
     const [line, detail, full] = describe(p);
     n.g.setAttribute('data-state', p.state);
     n.sub.textContent = cut(line, 36);
-    n.sub2.textContent = cut(detail ?? '', 36);
+    n.sub2.textContent = p.state === 'failed' ? cutLeft(detail ?? '', 36) : cut(detail ?? '', 36);
     n.title.textContent = `${p.processor}\n${full}`;
   }
   for (const g of st.gates) {
@@ -227,7 +229,7 @@ async function renderPanel() {
   const full = p ? describe(p)[2] : '';
   const runs = detail.runs.map((r) => runView(r, detail.decisions));
   for (const r of runs) if (openRuns.has(r.getAttribute('data-execution'))) r.open = true;
-  panel.replaceChildren(
+  panel.replaceChildren(...[
     h('h2', {}, h('span', {}, name), h('button', { type: 'button', onclick: () => openPanel(null), title: 'close' }, '×')),
     h('p', { class: 'muted' }, `${meta.phase} · ${meta.module}${meta.description ? ` — ${meta.description}` : ''}`),
     h('div', { class: 'state', 'data-state': p?.state ?? 'never-run' }, full),
@@ -238,7 +240,7 @@ async function renderPanel() {
     h('h3', {}, `runs (${detail.runs.length})`), runs.length ? runs : h('p', { class: 'muted' }, 'no runs for this partition'),
     h('h3', {}, 'decisions (as `pipeline explain`)'),
     h('pre', { class: 'decisions' }, detail.decisions.map((e) => `${shortTime(e.ts)} ${e.event}${e.reasons?.length ? `\n    ${e.reasons.join('\n    ')}` : ''}${e.errorMessage ? `\n    ${e.errorType}: ${e.errorMessage}${e.detail?.error?.at ? ` at ${e.detail.error.at}` : ''}` : ''}`).join('\n') || 'no decisions yet'),
-  );
+  ].flat().filter((c) => c !== null && c !== undefined));
   panel.hidden = false;
 }
 
