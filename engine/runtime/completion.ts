@@ -11,6 +11,7 @@ import { backoffMs, isRetryable } from './backoff.js';
 import type { RunOutput } from './executor.js';
 import { afterSettle } from './follow-ups.js';
 import { evaluateChecks } from './checks.js';
+import { errorLocation, errorText, logsOf } from './error-location.js';
 import type { EngineHost } from './host.js';
 import { ids } from './keys.js';
 import { LeaseLostError } from './processor.js';
@@ -133,6 +134,7 @@ export async function failRun(host: EngineHost, cand: Candidate, p: ProcessorPla
   }
   const retryable = isRetryable(err, p.retry) && attempt < p.retry.maxAttempts;
   const message = e?.message ?? String(err);
+  const where = errorLocation(err, host.plan.dir);
   const result = await backends.state.transaction(async (tx) => {
     const [lease, run, mark] = await Promise.all([
       tx.get<Lease>('leases', ids.lease(p.name, cand.partition)),
@@ -146,11 +148,11 @@ export async function failRun(host: EngineHost, cand: Candidate, p: ProcessorPla
       nextAttemptAt: retryable ? now + backoffMs(p.retry, attempt) : undefined, terminal: !retryable, fingerprint: decision.fingerprint,
     };
     tx.set('attempts', ids.attempts(p.name, cand.partition), a);
-    if (run) tx.set('runs', executionId, { ...run, status: 'failed', finishedAt: now, error: a.lastError, errorType: a.lastErrorType });
+    if (run) tx.set('runs', executionId, { ...run, status: 'failed', finishedAt: now, error: a.lastError, errorType: a.lastErrorType, errorAt: where.at, errorStack: where.stack.length ? where.stack : undefined });
     // Retryable: the tickets stay open and the redelivery covers them. Terminal: they stay open too, and
     // the mark says failed, so downstream waits visibly until a replay or a forced run settles them.
     if (retryable || !mine || !mark) return { entries: [] as never[], stage: undefined };
-    writeMark(tx, p.name, cand.partition, { ...mark, failed: { executionId, error: `${a.lastErrorType}: ${message}`, at: now, fingerprint: decision.fingerprint, covers: lease.covers }, updatedAt: now });
+    writeMark(tx, p.name, cand.partition, { ...mark, failed: { executionId, error: errorText(a.lastErrorType, message, where.at), at: now, fingerprint: decision.fingerprint, covers: lease.covers }, updatedAt: now });
     const st = await settleStageInTx(host, tx, p, cand.partition, lease.context.stage, 'failed', executionId, now);
     // Triggers that arrived during the run may carry new inputs, which lift a terminal failure.
     const rest = uncovered(mark, lease.covers);
@@ -163,14 +165,15 @@ export async function failRun(host: EngineHost, cand: Candidate, p: ProcessorPla
     partition: cand.partition, scope: scopeText(cand.scope), fingerprint: decision.fingerprint, durationMs: now - started, attempt,
     errorType: e?.name ?? 'Error', errorMessage: message, backfill: cand.backfill !== null,
     reasons: [retryable ? `attempt ${attempt}/${p.retry.maxAttempts} failed; retrying in ${backoffMs(p.retry, attempt)}ms` : `failed for good after ${attempt} attempt(s)${isRetryable(err, p.retry) ? '' : ' (non-retryable error)'}`],
+    detail: { error: where.at ? where : undefined, logs: logsOf(err), maxAttempts: p.retry.maxAttempts, retryInMs: retryable ? backoffMs(p.retry, attempt) : undefined, nextAttemptAt: retryable ? now + backoffMs(p.retry, attempt) : undefined },
   });
   recordStageStep(host, cand.partition, result.stage);
   if (!retryable) {
-    await host.alerts.send({ severity: 'error', kind: 'run:failed-terminal', title: `${p.name} failed for ${cand.partition}`, message: `${e?.name ?? 'Error'}: ${message} (attempt ${attempt})`, partition: cand.partition, processor: p.name, ts: now });
+    await host.alerts.send({ severity: 'error', kind: 'run:failed-terminal', title: `${p.name} failed for ${cand.partition}`, message: `${errorText(e?.name, message, where.at)} (attempt ${attempt})`, partition: cand.partition, processor: p.name, ts: now });
   }
   return retryable
     ? { kind: 'retry', reason: `${p.name}: ${message}`, delayMs: backoffMs(p.retry, attempt) }
-    : { kind: 'terminal', reason: `${p.name} failed for good: ${e?.name ?? 'Error'}: ${message}`, attempts: attempt };
+    : { kind: 'terminal', reason: `${p.name} failed for good: ${errorText(e?.name, message, where.at)}`, attempts: attempt };
 }
 
 /** A fenced run's record says so (it would otherwise read `running` forever in status and trace). */

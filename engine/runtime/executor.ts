@@ -7,6 +7,7 @@ import { formatDuration } from '../spec/duration.js';
 import { moduleFile } from '../spec/modules.js';
 import type { Plan } from '../spec/plan.js';
 import { buildContext, type RunInfo } from './context.js';
+import { attachLogs } from './error-location.js';
 import { isDefinedProcessor, NonRetryableError, RunTimeoutError, type DefinedProcessor } from './processor.js';
 import { checkRows, keyOf } from './rows.js';
 
@@ -67,6 +68,9 @@ export class ModuleExecutor implements Executor {
     const aborted = new Promise<never>((_, reject) => run.signal.addEventListener('abort', () => reject(run.signal.reason ?? new Error('aborted')), { once: true }));
     try {
       await Promise.race([Promise.resolve().then(() => def.run(ctx)), timeout, aborted]);
+    } catch (err) {
+      attachLogs(err, collected.logs);
+      throw err;
     } finally {
       clearTimeout(timer);
     }

@@ -3,8 +3,10 @@
 // or every run of a correlation id), and status (per phase and processor: state, rows, last run,
 // warnings, stuck leases and gates waiting past their deadline).
 import { evaluateGate } from '../core/gates.js';
+import { normalize } from '../core/messages.js';
+import { route } from '../core/route.js';
 import type { AttemptState, GateFire, Lease, PartitionVersion, PendingMark } from '../core/types.js';
-import type { LogEntry } from '../ports.js';
+import type { DeadLetter, LogEntry } from '../ports.js';
 import type { Engine } from './engine.js';
 import { ids } from './keys.js';
 import { leaseGone } from './reconciler.js';
@@ -66,6 +68,12 @@ export interface ProcessorStatus {
   lastRun?: RunRecord;
   note: string;
   warnings: string[];
+  /** The failure being retried or failed for good: attempts made of those allowed, the next one due, where it threw. */
+  attempts?: { made: number; max: number; nextAt?: number; terminal: boolean; error: string; errorAt?: string };
+  /** How long the last run took (ms), once it ended. */
+  durationMs?: number;
+  /** Inputs the last decision saw past their freshness limits, in the decision's words. */
+  stale: string[];
 }
 
 export interface GateStatus {
@@ -73,6 +81,9 @@ export interface GateStatus {
   state: 'fired' | 'waiting' | 'stuck';
   fires: number;
   note: string;
+  /** Members whose output has a version and that are not running, of all members. */
+  settled: number;
+  members: number;
 }
 
 export interface StatusReport {
@@ -80,6 +91,12 @@ export interface StatusReport {
   processors: ProcessorStatus[];
   gates: GateStatus[];
   stuck: number;
+}
+
+/** What a decision saw of its inputs past their freshness limits (`stale`, `warn-stale`). */
+function staleInputs(inputs: unknown): string[] {
+  if (!Array.isArray(inputs)) return [];
+  return (inputs as Array<{ status?: string; reason?: string; warning?: string }>).filter((i) => i.status === 'stale' || i.status === 'warn-stale').map((i) => i.reason ?? i.warning ?? '');
 }
 
 export async function status(engine: Engine, partition: string): Promise<StatusReport> {
@@ -90,11 +107,13 @@ export async function status(engine: Engine, partition: string): Promise<StatusR
   const log = await backends.warehouse.queryLog({ partition });
   const lastDecision = new Map<string, LogEntry>();
   const warnings = new Map<string, string[]>();
+  const stale = new Map<string, string[]>();
   for (const e of log) {
     if (!e.processor) continue;
     if (e.event.startsWith('skip:') || e.event.startsWith('run:') || e.event === 'fail:stale' || e.event === 'rerun-requested') lastDecision.set(e.processor, e);
     const w = (e.reasons ?? []).filter((r) => r.startsWith('warning:'));
     if (e.event === 'run:started') warnings.set(e.processor, w);
+    if (e.inputs) stale.set(e.processor, staleInputs(e.inputs));
   }
   const runs = await state.query<RunRecord>('runs', { eq: { partition } });
   const lastRun = new Map<string, RunRecord>();
@@ -143,7 +162,12 @@ export async function status(engine: Engine, partition: string): Promise<StatusR
       st = 'succeeded';
       note = d?.event === 'skip:duplicate' ? 'up to date' : '';
     }
-    processors.push({ processor: name, phase: p.phase, state: st, rows: v && v.rows >= 0 ? v.rows : undefined, version: v?.version, updatedAt: v?.updatedAt, lastRun: run, note, warnings: warnings.get(name) ?? [] });
+    processors.push({
+      processor: name, phase: p.phase, state: st, rows: v && v.rows >= 0 ? v.rows : undefined, version: v?.version, updatedAt: v?.updatedAt, lastRun: run, note, warnings: warnings.get(name) ?? [],
+      attempts: attempts ? { made: attempts.attempts, max: p.retry.maxAttempts, nextAt: attempts.terminal ? undefined : attempts.nextAttemptAt, terminal: attempts.terminal, error: `${attempts.lastErrorType}: ${attempts.lastError}`, errorAt: run?.status === 'failed' ? run.errorAt : undefined } : undefined,
+      durationMs: run?.finishedAt !== undefined ? run.finishedAt - run.startedAt : undefined,
+      stale: stale.get(name) ?? [],
+    });
   }
 
   const gates: GateStatus[] = [];
@@ -153,15 +177,45 @@ export async function status(engine: Engine, partition: string): Promise<StatusR
     const fire = await state.get<GateFire>('gate_fires', ids.gateFire(g.name, partition));
     const dec = evaluateGate(plan, g, partition, { outputs: Object.fromEntries(g.members.map((m, i) => [m, outs[i]] as const)), running: g.members.filter((_, i) => leases[i] && leases[i]!.expiresAt > now), fire }, now, null);
     const present = outs.filter((o) => o);
+    const settled = g.members.filter((_, i) => outs[i] && !(leases[i] && leases[i]!.expiresAt > now)).length;
     const firstAt = present.length ? Math.min(...present.map((o) => o!.updatedAt)) : undefined;
     const pastDeadline = g.deadline && firstAt !== undefined && now > firstAt + g.deadline.afterMs;
     const waiting = dec.kind === 'wait' || (dec.kind === 'fire' && !fire);
     gates.push({
       gate: g.name,
       state: fire && !waiting ? 'fired' : pastDeadline && waiting ? 'stuck' : fire ? 'fired' : 'waiting',
-      fires: fire?.count ?? 0,
+      fires: fire?.count ?? 0, settled, members: g.members.length,
       note: [fire ? `fired ${fire.count}× (last ${new Date(fire.firedAt).toISOString()}${fire.degraded ? ', degraded' : ''})` : '', ...dec.reasons].filter(Boolean).join('; '),
     });
   }
   return { partition, processors, gates, stuck: processors.filter((p) => p.state === 'stuck').length + gates.filter((g) => g.state === 'stuck').length };
+}
+
+export interface ProcessorDetail {
+  processor: string;
+  partition: string;
+  /** Every decision about it for the partition, in order (as `explain`): inputs seen, outputs, log lines, errors. */
+  decisions: LogEntry[];
+  /** Its runs for the partition, newest first (errors with the pipeline's stack frames). */
+  runs: RunRecord[];
+  /** Dead letters whose message routes to it for the partition (replayed ones included, marked). */
+  deadLetters: DeadLetter[];
+}
+
+/** What the status page shows when a processor is opened: its decisions, runs and dead letters for a partition. */
+export async function processorDetail(engine: Engine, processor: string, partition: string): Promise<ProcessorDetail> {
+  const [decisions, runs, letters] = await Promise.all([
+    explain(engine, processor, partition),
+    engine.backends.state.query<RunRecord>('runs', { eq: { processor, partition } }),
+    engine.backends.bus.listDeadLetters({ includeReplayed: true }),
+  ]);
+  runs.sort((a, b) => b.startedAt - a.startedAt);
+  const deadLetters = letters.filter((d) => {
+    const data = d.message.data as { processor_name?: unknown; partition?: unknown };
+    const n = normalize(engine.plan, d.topic, d.message.data, d.message.attributes, engine.now());
+    // A message the engine cannot read (rejected) still names what it was for, when it does.
+    if (!n.ok) return data.processor_name === processor && data.partition === partition;
+    return route(engine.plan, n.event).some((c) => c.processor === processor && c.partition === partition);
+  });
+  return { processor, partition, decisions, runs, deadLetters };
 }

@@ -19,6 +19,10 @@ export interface RunRecord {
   changedEntities?: ChangedEntities | null;
   error?: string;
   errorType?: string;
+  /** Where it threw in the pipeline's code: `processors/x.ts:12:5` (source-mapped under tsx). */
+  errorAt?: string;
+  /** The pipeline's frames of the error's stack, innermost first (engine and node_modules frames cut). */
+  errorStack?: string[];
   backfill: boolean;
   trigger: string;
   /** The runner that executes it (host and pid), for `status` and crash repair. */

@@ -15,6 +15,18 @@ export class HttpError extends Error {
   }
 }
 
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** A route of the service. `open`: no token ever (/healthz); `readOnly`: open when the operator says so. */
+export interface Route {
+  method: (typeof METHODS)[number];
+  url: string;
+  open?: boolean;
+  readOnly?: boolean;
+  schema?: object;
+  handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
 export interface HttpLimits {
   /** Largest accepted body (bytes): 413 past it. */
   maxBodyBytes: number;

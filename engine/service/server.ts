@@ -1,7 +1,8 @@
 // The one HTTP service (Cloud Run conventions): Pub/Sub pushes on /events/:topic, Cloud Scheduler on
-// /schedules/:name, manual /trigger and /reconcile, and read-only /status, /runs, /trace, /explain,
-// /healthz. Routing, limits and refusals are fastify's (http.ts); every route but /healthz needs a
-// verified OIDC token when OIDC is configured. Nothing a client sends crashes the service or answers 5xx
+// /schedules/:name, manual /trigger and /reconcile, the status page (page/routes.ts) and read-only
+// /status, /runs, /trace, /explain, /healthz. Routing, limits and refusals are fastify's (http.ts);
+// every route but /healthz needs a verified OIDC token when OIDC is configured, unless the operator
+// opened the read-only ones (`publicStatus`). Nothing a client sends crashes the service or answers 5xx
 // except a retryable failure of the service itself (503: Pub/Sub redelivers).
 import type { Server } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -12,7 +13,8 @@ import { reconcile } from '../runtime/reconciler.js';
 import type { RunRecord } from '../runtime/run.js';
 import { tickSchedule } from '../runtime/schedules.js';
 import { pushHandler } from './events.js';
-import { createApp, HttpError, type HttpLimits } from './http.js';
+import { createApp, HttpError, METHODS, type HttpLimits, type Route } from './http.js';
+import { pageRoutes } from './page/routes.js';
 import type { ServiceLogger } from './log.js';
 import { specBuckets } from './message-checks.js';
 import type { OidcVerifier } from './oidc.js';
@@ -30,6 +32,11 @@ export interface ServiceOptions {
   bodyTimeoutMs?: number;
   /** The spec's bucket name → the bucket deployed for it (default: each under its own name). */
   buckets?: ReadonlyMap<string, string>;
+  /**
+   * Serve the read-only routes (the status page, /status, /runs, /trace, /explain) without a token even
+   * when OIDC is configured (default false: with OIDC, every route but /healthz needs a token).
+   */
+  publicStatus?: boolean;
 }
 
 export interface Service {
@@ -52,8 +59,6 @@ export interface ShutdownReport {
 
 /** After interrupting, how long the interrupted deliveries get to answer before the listener closes. */
 const INTERRUPT_SETTLE_MS = 1000;
-
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 type Params = Record<string, string>;
 type Query = Record<string, string | undefined>;
@@ -92,7 +97,7 @@ export function createService(opts: ServiceOptions): Service {
     return d;
   };
 
-  const routes: Array<{ method: (typeof METHODS)[number]; url: string; open?: boolean; schema?: object; handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> }> = [
+  const routes: Route[] = [
     {
       method: 'POST', url: '/events/:topic',
       handler: async (req, reply) => {
@@ -113,9 +118,9 @@ export function createService(opts: ServiceOptions): Service {
     },
     { method: 'POST', url: '/trigger', schema: { body: TRIGGER_BODY }, handler: async (req, reply) => reply.code(202).send(await trigger(engine, req.body)) },
     { method: 'POST', url: '/reconcile', handler: async (_req, reply) => reply.send(await reconcile(engine)) },
-    { method: 'GET', url: '/status', handler: async (req, reply) => reply.send(await status(engine, dateParam(req.query as Query))) },
+    { method: 'GET', url: '/status', readOnly: true, handler: async (req, reply) => reply.send(await status(engine, dateParam(req.query as Query))) },
     {
-      method: 'GET', url: '/runs/:id',
+      method: 'GET', url: '/runs/:id', readOnly: true,
       handler: async (req, reply) => {
         const { id } = req.params as Params;
         const run = await engine.backends.state.get<RunRecord>('runs', id!);
@@ -124,7 +129,7 @@ export function createService(opts: ServiceOptions): Service {
       },
     },
     {
-      method: 'GET', url: '/trace/:id',
+      method: 'GET', url: '/trace/:id', readOnly: true,
       handler: async (req, reply) => {
         const { id } = req.params as Params;
         const t = await trace(engine, id!);
@@ -133,7 +138,7 @@ export function createService(opts: ServiceOptions): Service {
       },
     },
     {
-      method: 'GET', url: '/explain/:processor',
+      method: 'GET', url: '/explain/:processor', readOnly: true,
       handler: async (req, reply) => {
         const { processor } = req.params as Params;
         if (!plan.processors.has(processor!)) throw new HttpError(404, `unknown processor ${processor}`);
@@ -144,9 +149,11 @@ export function createService(opts: ServiceOptions): Service {
       method: 'GET', url: '/healthz', open: true,
       handler: async (_req, reply) => reply.code(draining ? 503 : 200).send({ status: draining ? 'draining' : 'ok', pipeline: plan.name, version: opts.version, specHash: plan.specHash, backend: opts.backend }),
     },
+    ...pageRoutes(engine, dateParam),
   ];
 
-  for (const r of routes) app.route({ method: r.method, url: r.url, ...(r.schema ? { schema: r.schema } : {}), ...(r.open ? {} : { onRequest: authenticate }), handler: r.handler });
+  const open = (r: Route) => r.open || (r.readOnly && opts.publicStatus);
+  for (const r of routes) app.route({ method: r.method, url: r.url, ...(r.schema ? { schema: r.schema } : {}), ...(open(r) ? {} : { onRequest: authenticate }), handler: r.handler });
   // A known path with another method: 405 naming the one it takes.
   for (const url of new Set(routes.map((r) => r.url))) {
     const allowed = routes.filter((r) => r.url === url).map((r) => r.method);

@@ -103,6 +103,8 @@ export const SERVE_SETTINGS = {
     description: 'where the signing certificates of the tokens are fetched (cached for the max-age the server sends)' }),
   allowUnauthenticated: withDefault({ flag: '--allow-unauthenticated', env: 'PIPELINE_ALLOW_UNAUTHENTICATED', shown: 'false', fallback: false, parse: boolean,
     description: 'let `--backend gcp` start without an OIDC audience (every caller that reaches the service is trusted)' }),
+  publicStatus: withDefault({ flag: '--public-status', env: 'PIPELINE_PUBLIC_STATUS', shown: 'false', fallback: false, parse: boolean,
+    description: 'serve the read-only routes (the status page at `/`, `/status`, `/runs`, `/trace`, `/explain`, `/api/*`) without a token even when OIDC is configured; replays and pushes still need one' }),
   maxBodyBytes: withDefault({ flag: '--max-body-bytes <bytes>', env: 'PIPELINE_MAX_BODY_BYTES', shown: '1048576', fallback: 1024 * 1024, parse: integer(1024, 64 * 1024 * 1024, 'BYTES (1024..67108864)'),
     description: 'largest request body; larger ones get 413' }),
   bodyTimeoutMs: withDefault({ flag: '--body-timeout-ms <ms>', env: 'PIPELINE_BODY_TIMEOUT_MS', shown: '10000', fallback: 10_000, parse: integer(100, 600_000, 'MS (100..600000)'),

@@ -66,6 +66,8 @@ export interface StartOptions {
   oidc?: OidcConfig;
   maxBodyBytes?: number;
   bodyTimeoutMs?: number;
+  /** Open the read-only routes (status page, /status, ...) without a token even with OIDC. */
+  publicStatus?: boolean;
 }
 
 export async function startService(opts: StartOptions): Promise<RunningService> {
@@ -106,7 +108,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   engine.log.listeners.push((e) => logger.log(severityOf(e.event), `${e.event}${e.processor ? ` ${e.processor}` : ''}${e.partition ? ` ${e.partition}` : ''}`, { ...e, ts: undefined }));
   const service = createService({
     engine, logger, version: packageVersion(), backend: opts.backend, buckets,
-    oidc: opts.oidc ? new OidcVerifier(opts.oidc) : undefined, maxBodyBytes: opts.maxBodyBytes, bodyTimeoutMs: opts.bodyTimeoutMs,
+    oidc: opts.oidc ? new OidcVerifier(opts.oidc) : undefined, maxBodyBytes: opts.maxBodyBytes, bodyTimeoutMs: opts.bodyTimeoutMs, publicStatus: opts.publicStatus,
   });
   if (!opts.oidc) logger.log('WARNING', 'OIDC verification is off: every caller that reaches the service is trusted (set PIPELINE_OIDC_AUDIENCE)');
   const port = await service.listen(opts.port, opts.host);

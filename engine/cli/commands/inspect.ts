@@ -5,6 +5,7 @@ import { parseDate, parseProcessor } from '../args.js';
 import { CommandFailed } from '../errors.js';
 import { examples } from '../examples.js';
 import { withLocalEngine } from '../local-engine.js';
+import { entryError } from '../render/failures.js';
 import type { Registrar } from './registrar.js';
 
 const t = (ms?: number) => (ms === undefined ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
@@ -13,6 +14,14 @@ const dur = (a?: number, b?: number) => (a === undefined || b === undefined ? ''
 function inputsText(e: LogEntry): string[] {
   const inputs = (e.inputs ?? []) as Array<{ asset: string; partitions: string[]; versions: Record<string, number>; rows: number; status: string; critical: boolean }>;
   return inputs.map((i) => `      ${i.critical ? 'critical' : 'optional'} ${i.asset} ${i.partitions.join('..')}: ${i.status}, ${Object.keys(i.versions).length} partition(s) ${Object.entries(i.versions).slice(-3).map(([d, v]) => `${d}=v${v}`).join(' ')}${Object.keys(i.versions).length > 3 ? ' …' : ''}, ${i.rows} rows`);
+}
+
+/** A failure's stack (the pipeline's frames) and the log lines the run wrote, under its entry. */
+function detailText(e: LogEntry): string[] {
+  const d = (e.detail ?? {}) as { error?: { stack?: string[] }; logs?: Array<{ level: string; message: string; detail?: unknown }> };
+  const stack = (d.error?.stack ?? []).slice(1).map((f) => `        at ${f}`);
+  const logs = (d.logs ?? []).map((l) => `      log ${l.level} ${l.message}${l.detail ? ` ${JSON.stringify(l.detail)}` : ''}`);
+  return [...stack, ...logs];
 }
 
 export const inspect: Registrar = (program, io) => {
@@ -33,7 +42,8 @@ export const inspect: Registrar = (program, io) => {
         for (const e of entries) {
           io.out(`  ${t(e.ts)}  ${e.event}${e.scope && e.scope !== 'all' ? ` [${e.scope}]` : ''}${e.executionId ? `  (${e.executionId})` : ''}`);
           for (const r of e.reasons ?? []) io.out(`      ${r}`);
-          if (e.errorMessage) io.out(`      ${e.errorType}: ${e.errorMessage}`);
+          if (e.errorMessage) io.out(`      ${entryError(e)}`);
+          for (const l of detailText(e)) io.out(l);
           if (e.event !== 'run:succeeded') for (const l of inputsText(e)) io.out(l);
         }
       });

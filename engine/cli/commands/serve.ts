@@ -7,6 +7,8 @@ import { Option } from 'commander';
 import { backendEnv, resolveServeSettings, SERVE_SETTINGS, SettingError, SHUTDOWN, type SettingKey } from '../../service/settings.js';
 import { startService } from '../../service/start.js';
 import { UsageError } from '../errors.js';
+import { parseDate } from '../args.js';
+import type { ServiceLogger } from '../../service/log.js';
 import { stateDir } from '../local-engine.js';
 import { requirePlan } from '../spec-file.js';
 import type { Registrar } from './registrar.js';
@@ -33,19 +35,42 @@ export const serve: Registrar = (program, io) => {
         env: backendEnv(settings, io.env, plan),
         dir: settings.backend === 'local' ? stateDir(io, plan) : undefined,
         oidc: settings.oidcAudience ? { audience: settings.oidcAudience, emails: settings.oidcEmails ?? [], certsUrl: settings.oidcCertsUrl } : undefined,
-        maxBodyBytes: settings.maxBodyBytes, bodyTimeoutMs: settings.bodyTimeoutMs,
+        maxBodyBytes: settings.maxBodyBytes, bodyTimeoutMs: settings.bodyTimeoutMs, publicStatus: settings.publicStatus,
       });
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          // A last resort, should a step hang: the platform would SIGKILL us anyway, a little later.
-          setTimeout(() => {
-            io.err(`pipeline: serve did not stop within ${settings.drainMs + SHUTDOWN.reserveMs} ms; exiting`);
-            process.exit(1);
-          }, settings.drainMs + SHUTDOWN.reserveMs).unref();
-          void running.stop(settings.drainMs).then(resolve);
-        };
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
+      await untilSignal(() => {
+        // A last resort, should a step hang: the platform would SIGKILL us anyway, a little later.
+        setTimeout(() => {
+          io.err(`pipeline: serve did not stop within ${settings.drainMs + SHUTDOWN.reserveMs} ms; exiting`);
+          process.exit(1);
+        }, settings.drainMs + SHUTDOWN.reserveMs).unref();
+        return running.stop(settings.drainMs);
       });
     });
+
+  cmd.parent!
+    .command('ui')
+    .description('the status page on this machine: the local state (the same as `pipeline run` and `status` read), served on 127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '8080')
+    .option('--date <date>', 'the partition the printed address opens (default: today in the pipeline\'s time zone)')
+    .addHelpText('after', '\nExamples:\n  $ pipeline ui\n  $ pipeline ui --port 0 --date 2025-11-15\n\nThe local state is one DuckDB file, open in one process at a time: stop `pipeline ui` before `pipeline run`, or trigger runs through it (POST /trigger).')
+    .action(async (opts: { port: string; date?: string }) => {
+      const port = Number(opts.port);
+      if (!/^\d+$/.test(opts.port) || port > 65535) throw new UsageError(`--port ${JSON.stringify(opts.port)} is not a port`, '--port N (0..65535; 0 = any free port)');
+      const date = opts.date === undefined ? undefined : parseDate(opts.date);
+      const plan = requirePlan(io, program.opts().file as string | undefined);
+      const running = await startService({
+        plan, backend: 'local', port, host: '127.0.0.1', env: io.env, dir: stateDir(io, plan), background: false, publicStatus: true,
+        logger: { log: (severity, message) => { if (severity === 'ERROR' || severity === 'WARNING') io.err(message); } } satisfies ServiceLogger,
+      });
+      io.out(`status page of ${plan.name}: http://127.0.0.1:${running.port}/${date ? `?date=${date}` : ''}  (Ctrl-C stops it)`);
+      await untilSignal(() => running.stop(10_000));
+    });
 };
+
+function untilSignal(stop: () => Promise<unknown>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => void stop().then(() => resolve());
+    process.once('SIGTERM', done);
+    process.once('SIGINT', done);
+  });
+}
