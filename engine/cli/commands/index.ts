@@ -7,10 +7,11 @@ import { inspect } from './inspect.js';
 import { ops } from './ops.js';
 import { plan } from './plan.js';
 import { run } from './run.js';
+import { scaffold } from './new.js';
 import { serve } from './serve.js';
 import { source } from './source.js';
 import { validate } from './validate.js';
 
 export type { Registrar } from './registrar.js';
 
-export const COMMANDS: Registrar[] = [validate, graph, plan, run, inspect, ops, serve, infra, codegen, source];
+export const COMMANDS: Registrar[] = [validate, graph, plan, run, inspect, ops, serve, infra, codegen, source, scaffold];
