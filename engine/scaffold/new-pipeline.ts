@@ -3,7 +3,7 @@
 // processor loading what it fetched into a table, a schedule, and a test; a package.json that
 // depends on this engine (linked into node_modules/pipeline, as `npm install` of a file: dependency
 // does) and a tsconfig, so processors import `pipeline/processor` as they would from npm.
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScaffoldError } from './new-processor.js';
@@ -222,6 +222,13 @@ describe('load_readings', () => {
 });
 `;
 
+/** The engine's own versions of tsx and typescript. */
+function devTools(): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(path.join(ENGINE_ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  const all = { ...pkg.dependencies, ...pkg.devDependencies };
+  return Object.fromEntries(['tsx', 'typescript', '@types/node'].filter((n) => all[n]).map((n) => [n, all[n]!]));
+}
+
 export interface NewPipelineResult {
   dir: string;
   name: string;
@@ -229,9 +236,8 @@ export interface NewPipelineResult {
 }
 
 /** Writes the pipeline's files into `dir` (new or empty); codegen is the command's. */
-export function scaffoldPipeline(dir: string): NewPipelineResult {
-  const abs = path.resolve(dir);
-  if (existsSync(abs) && readdirSync(abs).length) throw new ScaffoldError(`${dir} exists and is not empty`, 'pipeline new pipeline DIR with a new or empty folder');
+export function scaffoldPipeline(abs: string, shown = abs): NewPipelineResult {
+  if (existsSync(abs) && readdirSync(abs).length) throw new ScaffoldError(`${shown} exists and is not empty`, 'pipeline new pipeline DIR with a new or empty folder');
   const name = pipelineName(abs);
   const dataset = name.replace(/-/g, '_');
   const engine = posix(path.relative(abs, ENGINE_ROOT)) || '.';
@@ -245,6 +251,8 @@ export function scaffoldPipeline(dir: string): NewPipelineResult {
       name, private: true, type: 'module',
       scripts: { validate: 'pipeline validate', run: 'pipeline run', codegen: 'pipeline codegen', test: 'node --import tsx --test tests/*.test.ts', typecheck: 'tsc --noEmit' },
       dependencies: { pipeline: `file:${engine}` },
+      // For the tests and tsc in this folder after `npm install`; run, validate and codegen need none.
+      devDependencies: devTools(),
     }, null, 2)}\n`,
     // The engine's compiler settings; the types of node come from the engine's install.
     'tsconfig.json': `${JSON.stringify({
@@ -259,8 +267,9 @@ export function scaffoldPipeline(dir: string): NewPipelineResult {
     mkdirSync(path.dirname(path.join(abs, f)), { recursive: true });
     writeFileSync(path.join(abs, f), body);
   }
-  // What `npm install` does for a file: dependency: a link to the engine's folder.
-  mkdirSync(path.join(abs, 'node_modules'), { recursive: true });
+  // What `npm install` does for a file: dependency: a link to the engine's folder, and its binary.
+  mkdirSync(path.join(abs, 'node_modules', '.bin'), { recursive: true });
   symlinkSync(ENGINE_ROOT, path.join(abs, 'node_modules', 'pipeline'), 'dir');
-  return { dir: abs, name, written: [...Object.keys(files), 'node_modules/pipeline'] };
+  symlinkSync(path.join('..', 'pipeline', 'bin', 'pipeline.js'), path.join(abs, 'node_modules', '.bin', 'pipeline'));
+  return { dir: abs, name, written: [...Object.keys(files), 'node_modules/pipeline', 'node_modules/.bin/pipeline'] };
 }

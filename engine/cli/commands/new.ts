@@ -81,7 +81,7 @@ function regenerate(io: CliIO, spec: string): string {
 function newPipeline(io: CliIO, dir: string): void {
   let r;
   try {
-    r = scaffoldPipeline(path.resolve(io.cwd, dir));
+    r = scaffoldPipeline(path.resolve(io.cwd, dir), dir);
   } catch (e) {
     if (e instanceof ScaffoldError) throw new UsageError(e.message, e.usage);
     throw e;
@@ -89,12 +89,12 @@ function newPipeline(io: CliIO, dir: string): void {
   const spec = path.join(r.dir, 'pipeline.yaml');
   const generated = codegenOf(io, spec);
   const f = shown(io, spec);
-  io.out(`created pipeline ${r.name} in ${shown(io, r.dir)}: ${r.written.length} files (spec, sample source, 2 processors, a test, package.json linking this engine)`);
+  io.out(`created pipeline ${r.name} in ${shown(io, r.dir)}: a spec, a sample source, a source and a processor, a test, and node_modules/pipeline linking this engine (as npm install does)`);
   io.out(generated);
   io.out('next:');
   io.out(`  npx pipeline -f ${f} validate`);
   io.out(`  npx pipeline -f ${f} run --date 2025-01-15          # starts the sample source for the command`);
-  io.out(`  node --import tsx --test ${shown(io, path.join(r.dir, 'tests/processors.test.ts'))}`);
+  io.out(`  cd ${shown(io, r.dir)} && npm install && npm test    # its tests and tsc need tsx and typescript (devDependencies)`);
   io.out(`  npx pipeline -f ${f} new processor daily_means --phase report --reads ${r.name.replace(/-/g, '_')}.readings --writes ${r.name.replace(/-/g, '_')}.daily_means`);
 }
 
