@@ -7,6 +7,7 @@ import { backendEnv, resolveServeSettings, SERVE_SETTINGS, SettingError, type Se
 import { startService } from '../../service/start.js';
 import { UsageError } from '../errors.js';
 import { stateDir } from '../local-engine.js';
+import { requireGoogleCredentials } from '../google-credentials.js';
 import { requirePlan } from '../spec-file.js';
 import type { Registrar } from './registrar.js';
 
@@ -27,6 +28,9 @@ export const serve: Registrar = (program, io) => {
         throw e;
       }
       const plan = requirePlan(io, program.opts().file as string | undefined);
+      // Every Google service pointed at an emulator or a local endpoint (tests): no credentials needed.
+      const local = ['PUBSUB_EMULATOR_HOST', 'FIRESTORE_EMULATOR_HOST', 'PIPELINE_BIGQUERY_ENDPOINT', 'PIPELINE_STORAGE_ENDPOINT'].every((v) => io.env[v]);
+      if (settings.backend === 'gcp' && !local) await requireGoogleCredentials('serve --backend gcp', io.env);
       const running = await startService({
         plan, backend: settings.backend, port: settings.port, host: settings.host,
         env: backendEnv(settings, io.env, plan),
