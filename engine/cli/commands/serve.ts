@@ -7,6 +7,7 @@ import { backendEnv, resolveServeSettings, SERVE_SETTINGS, SettingError, type Se
 import { startService } from '../../service/start.js';
 import { UsageError } from '../errors.js';
 import { stateDir } from '../local-engine.js';
+import { recordServe, refuseWhileServing, unrecordServe } from '../serve-record.js';
 import { requireGoogleCredentials } from '../google-credentials.js';
 import { requirePlan } from '../spec-file.js';
 import type { Registrar } from './registrar.js';
@@ -31,6 +32,7 @@ export const serve: Registrar = (program, io) => {
       // Every Google service pointed at an emulator or a local endpoint (tests): no credentials needed.
       const local = ['PUBSUB_EMULATOR_HOST', 'FIRESTORE_EMULATOR_HOST', 'PIPELINE_BIGQUERY_ENDPOINT', 'PIPELINE_STORAGE_ENDPOINT'].every((v) => io.env[v]);
       if (settings.backend === 'gcp' && !local) await requireGoogleCredentials('serve --backend gcp', io.env);
+      if (settings.backend === 'local') refuseWhileServing(stateDir(io, plan), 'a second serve');
       const running = await startService({
         plan, backend: settings.backend, port: settings.port, host: settings.host,
         env: backendEnv(settings, io.env, plan),
@@ -38,8 +40,14 @@ export const serve: Registrar = (program, io) => {
         oidc: settings.oidcAudience ? { audience: settings.oidcAudience, emails: settings.oidcEmails ?? [], certsUrl: settings.oidcCertsUrl } : undefined,
         maxBodyBytes: settings.maxBodyBytes, bodyTimeoutMs: settings.bodyTimeoutMs,
       });
+      // A local serve holds the state folder: other commands of that folder find it here.
+      const dir = settings.backend === 'local' ? stateDir(io, plan) : undefined;
+      if (dir) recordServe(dir, `http://${!settings.host || settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${running.port}`);
       await new Promise<void>((resolve) => {
-        const stop = () => void running.stop(settings.drainMs).then(resolve);
+        const stop = () => void running.stop(settings.drainMs).then(() => {
+          if (dir) unrecordServe(dir);
+          resolve();
+        });
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
