@@ -9,6 +9,7 @@ import { CommandFailed, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 import { requirePlan } from './spec-file.js';
 import { parseDuration } from '../spec/duration.js';
+import { lockError, refuseWhileServing } from './serve-record.js';
 
 export function stateDir(io: CliIO, plan: Plan): string {
   return path.resolve(io.cwd, io.env.PIPELINE_DIR ?? path.join(plan.dir, '.pipeline'));
@@ -17,6 +18,8 @@ export function stateDir(io: CliIO, plan: Plan): string {
 export interface LocalEngineCommandOptions {
   /** The command runs processors: provide the spec's local services (`local.services`). */
   services?: boolean;
+  /** Named in the one-line refusal while a local serve holds the state. */
+  command?: string;
 }
 
 async function services(io: CliIO, plan: Plan, dir: string): Promise<ProvidedServices | undefined> {
@@ -37,9 +40,15 @@ export async function withLocalEngine<T>(io: CliIO, spec: string | Plan | undefi
   const ttl = io.env.PIPELINE_LEASE_TTL;
   if (ttl !== undefined && ttl !== '' && !(parseDuration(ttl)! > 0)) throw new UsageError(`PIPELINE_LEASE_TTL=${JSON.stringify(ttl)} is not a duration`, 'a duration such as 30s or 2m');
   const dir = stateDir(io, plan);
+  refuseWhileServing(dir, opts.command ?? 'this command');
   const provided = opts.services ? await services(io, plan, dir) : undefined;
   try {
-    const local = await openLocalEngine({ plan, dir, env: { ...io.env, ...provided?.env } });
+    let local: LocalEngine;
+    try {
+      local = await openLocalEngine({ plan, dir, env: { ...io.env, ...provided?.env } });
+    } catch (e) {
+      throw lockError(e, dir) ?? e;
+    }
     local.engine.alerts.printer = (line) => io.err(line);
     try {
       return await fn(local, plan);

@@ -9,6 +9,7 @@ import { serviceAccountEmail, topologyOf, type Topology } from '../../infra/topo
 import type { Plan } from '../../spec/plan.js';
 import { CommandFailed, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { requireGoogleCredentials } from '../google-credentials.js';
 import { requirePlan } from '../spec-file.js';
 import type { Registrar } from './registrar.js';
 
@@ -49,6 +50,7 @@ function target(io: CliIO, plan: Plan, t: Topology, o: InfraOptions, command: 'a
 async function withClient<T>(tg: Target, fn: (client: ReturnType<typeof pubsubClient>) => Promise<T>): Promise<T> {
   // The emulator needs no credentials: skip the metadata-server probe (and its warning).
   if (tg.emulatorHost) process.env.METADATA_SERVER_DETECTION ??= 'none';
+  else await requireGoogleCredentials(`infra diff on ${tg.label}`);
   const client = pubsubClient({ project: tg.project, emulatorHost: tg.emulatorHost });
   try {
     return await fn(client);

@@ -11,6 +11,7 @@ import { CommandFailed, UsageError } from '../errors.js';
 import { examples } from '../examples.js';
 import { withLocalEngine } from '../local-engine.js';
 import { requirePlan } from '../spec-file.js';
+import { scheduleList } from './ls.js';
 import type { Registrar } from './registrar.js';
 
 export const ops: Registrar = (program, io) => {
@@ -92,7 +93,8 @@ export const ops: Registrar = (program, io) => {
       }, { services: true });
     });
 
-  const schedule = program.command('schedule').description('run schedules by hand');
+  const schedule = program.command('schedule').description('list schedules with their next fires, or run one by hand');
+  scheduleList(schedule, io);
   examples(schedule
     .command('run')
     .description('one tick of a schedule (as Cloud Scheduler or the in-process cron would)')

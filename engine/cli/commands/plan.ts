@@ -4,6 +4,7 @@ import { DuckDbStateStore, openDuckDb } from '../../backends/local/index.js';
 import type { Plan } from '../../spec/plan.js';
 import type { CliIO } from '../io.js';
 import { stateDir } from '../local-engine.js';
+import { refuseWhileServing } from '../serve-record.js';
 import path from 'node:path';
 import { dryRun, readStateFile, StateFileError, type StateFile } from '../../runtime/dry-run.js';
 import { parseDate, parsePhase } from '../args.js';
@@ -69,6 +70,7 @@ export const plan: Registrar = (program, io) => {
 async function localSeed(io: CliIO, plan: Plan): Promise<{ file: string; docs: Record<string, Record<string, unknown>> } | undefined> {
   const file = path.join(stateDir(io, plan), 'local.duckdb');
   if (!existsSync(file)) return undefined;
+  refuseWhileServing(stateDir(io, plan), 'plan (--no-local-state plans from an empty state)');
   try {
     const db = await openDuckDb(file);
     try {

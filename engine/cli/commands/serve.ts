@@ -10,6 +10,8 @@ import { UsageError } from '../errors.js';
 import { parseDate } from '../args.js';
 import type { ServiceLogger } from '../../service/log.js';
 import { stateDir } from '../local-engine.js';
+import { recordServe, refuseWhileServing, unrecordServe } from '../serve-record.js';
+import { requireGoogleCredentials } from '../google-credentials.js';
 import { requirePlan } from '../spec-file.js';
 import type { Registrar } from './registrar.js';
 
@@ -30,6 +32,10 @@ export const serve: Registrar = (program, io) => {
         throw e;
       }
       const plan = requirePlan(io, program.opts().file as string | undefined);
+      // Every Google service pointed at an emulator or a local endpoint (tests): no credentials needed.
+      const local = ['PUBSUB_EMULATOR_HOST', 'FIRESTORE_EMULATOR_HOST', 'PIPELINE_BIGQUERY_ENDPOINT', 'PIPELINE_STORAGE_ENDPOINT'].every((v) => io.env[v]);
+      if (settings.backend === 'gcp' && !local) await requireGoogleCredentials('serve --backend gcp', io.env);
+      if (settings.backend === 'local') refuseWhileServing(stateDir(io, plan), 'a second serve');
       const running = await startService({
         plan, backend: settings.backend, port: settings.port, host: settings.host,
         env: backendEnv(settings, io.env, plan),
@@ -37,13 +43,17 @@ export const serve: Registrar = (program, io) => {
         oidc: settings.oidcAudience ? { audience: settings.oidcAudience, emails: settings.oidcEmails ?? [], certsUrl: settings.oidcCertsUrl } : undefined,
         maxBodyBytes: settings.maxBodyBytes, bodyTimeoutMs: settings.bodyTimeoutMs, publicStatus: settings.publicStatus,
       });
-      await untilSignal(() => {
+      // A local serve holds the state folder: other commands of that folder find it here.
+      const dir = settings.backend === 'local' ? stateDir(io, plan) : undefined;
+      if (dir) recordServe(dir, `http://${!settings.host || settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${running.port}`);
+      await untilSignal(async () => {
         // A last resort, should a step hang: the platform would SIGKILL us anyway, a little later.
         setTimeout(() => {
           io.err(`pipeline: serve did not stop within ${settings.drainMs + SHUTDOWN.reserveMs} ms; exiting`);
           process.exit(1);
         }, settings.drainMs + SHUTDOWN.reserveMs).unref();
-        return running.stop(settings.drainMs);
+        await running.stop(settings.drainMs);
+        if (dir) unrecordServe(dir);
       });
     });
 
@@ -62,8 +72,13 @@ export const serve: Registrar = (program, io) => {
         plan, backend: 'local', port, host: '127.0.0.1', env: io.env, dir: stateDir(io, plan), background: false, publicStatus: true,
         logger: { log: (severity, message) => { if (severity === 'ERROR' || severity === 'WARNING') io.err(message); } } satisfies ServiceLogger,
       });
+      const dir = stateDir(io, plan);
+      recordServe(dir, `http://127.0.0.1:${running.port}`);
       io.out(`status page of ${plan.name}: http://127.0.0.1:${running.port}/${date ? `?date=${date}` : ''}  (Ctrl-C stops it)`);
-      await untilSignal(() => running.stop(10_000));
+      await untilSignal(async () => {
+        await running.stop(10_000);
+        unrecordServe(dir);
+      });
     });
 };
 
