@@ -224,8 +224,9 @@ export function checkReferences(spec: RawSpec, src: SourceMap, recovery = new Re
       if (warn !== undefined && fail !== undefined && warn > fail)
         add('PIPE038', [...rp, 'warn_after'], `warn_after (${r.warn_after}) is longer than fail_after (${r.fail_after})`, 'a warning must come before the failure: make warn_after ≤ fail_after');
       const w = r.window as RawWindow | string | undefined;
-      if (w && typeof w === 'object' && w.min_partitions !== undefined && w.min_partitions > w.days + (w.include_current ? 1 : 0))
-        add('PIPE038', [...rp, 'window', 'min_partitions'], `min_partitions (${w.min_partitions}) exceeds the window's ${w.days} partitions`, 'lower min_partitions or widen the window');
+      const held = w && typeof w === 'object' ? w.days + (w.include_current ? 1 : 0) : 0;
+      if (w && typeof w === 'object' && w.min_partitions !== undefined && w.min_partitions > held)
+        add('PIPE038', [...rp, 'window', 'min_partitions'], `min_partitions (${w.min_partitions}) exceeds the window's ${held} partitions${w.include_current ? ` (${w.days} days and the current one)` : ''}`, 'lower min_partitions or widen the window');
     }
     (p.triggers ?? []).forEach((t, i) => {
       if (!readNames.includes(t) && !unknownReads.includes(t) && !doubtful([...base, 'reads', t], [...base, 'reads', UNNAMED_KEY]) && !meantBroken(t, readNames, unknownReads)) {

@@ -114,6 +114,26 @@ describe('DuckDB state store', () => {
     assert.deepEqual(ids, ['k0', 'k3']);
   });
 
+  // A few sets are applied as UPDATE-then-INSERT, more as chunked upserts (500 rows a statement):
+  // each path must both overwrite existing documents and insert new ones, with a delete beside them.
+  for (const [label, updates, inserts] of [['3 sets (2 updates, 1 insert)', 2, 1], ['4 sets (3 updates, 1 insert)', 3, 1], ['1250 sets across upsert chunks (1100 updates, 150 inserts)', 1100, 150]] as const) {
+    it(`applies ${label} and a delete in one transaction`, async () => {
+      const id = (i: number) => `${updates}-${i}`;
+      const gone = updates; // seeded, then deleted
+      await state.transaction(async (tx) => {
+        for (let i = 0; i <= gone; i++) tx.set('entity_hashes', id(i), { round: 1, i });
+      });
+      await state.transaction(async (tx) => {
+        for (let i = 0; i < updates; i++) tx.set('entity_hashes', id(i), { round: 2, i });
+        for (let i = gone + 1; i <= gone + inserts; i++) tx.set('entity_hashes', id(i), { round: 2, i });
+        tx.delete('entity_hashes', id(gone));
+      });
+      const all = Array.from({ length: gone + inserts + 1 }, (_, i) => i);
+      const docs = await state.transaction((tx) => tx.getMany<{ round: number; i: number }>('entity_hashes', all.map(id)));
+      assert.deepEqual(docs, all.map((i) => (i === gone ? undefined : { round: 2, i })));
+    });
+  }
+
   it('rolls back everything when the function throws', async () => {
     await assert.rejects(
       state.transaction(async (tx) => {

@@ -40,6 +40,13 @@ describe('decide: readiness (§8.1)', () => {
     assert.equal(d.inputs[0]!.status, 'too-few-rows');
   });
 
+  it('runs with exactly min_rows rows, and not with one fewer (the bound is inclusive)', () => {
+    assert.equal(decideAt(plan, boxArrived(), fresh().version('raw.box', D, { rows: 10 })).kind, 'run');
+    const short = decideAt(plan, boxArrived(), fresh().version('raw.box', D, { rows: 9 }));
+    assert.equal(short.kind, 'skip:not-ready');
+    assert.deepEqual(short.reasons, [`critical input raw.box for ${D} has 9 rows, needs at least 10`]);
+  });
+
   it('does not hold an unknown row count (an external report) against min_rows', () => {
     const d = decideAt(plan, boxArrived(), fresh().version('raw.box', D, { rows: -1 }));
     assert.equal(d.kind, 'run');

@@ -95,4 +95,46 @@ describe('lease takeover', () => {
       await h.cleanup();
     }
   });
+
+  it('a run whose lease another runner holds when it completes commits nothing (fenced at completion)', async () => {
+    // The lease changes hands after the run's last lease check (before its warehouse write) and
+    // before its completion transaction: only complete()'s own fencing check stands in the way.
+    const clock = new ManualClock(T0);
+    const { processors } = totalsHoldingFirstRun();
+    processors.totals = defineUntypedProcessor('totals', { run: (ctx) => ctx.write([{ item: 'a', total: 10 }]) });
+    const h = await harness(processors, { clock });
+    try {
+      const leaseId = `totals|${DAY}`;
+      let taken: Lease | undefined;
+      const write = h.backends.warehouse.write.bind(h.backends.warehouse);
+      h.backends.warehouse.write = async (table, req) => {
+        const res = await write(table, req);
+        if (table.ref === 'mart.totals' && !taken) {
+          await h.backends.state.transaction(async (tx) => {
+            const mine = (await tx.get<Lease>('leases', leaseId))!;
+            taken = { ...mine, token: 'runner-b-execution', runner: { id: 'runner-b', host: 'another-host', pid: 1, startedAt: T0 }, claimedAt: clock.now(), expiresAt: clock.now() + 30_000 };
+            tx.set('leases', leaseId, taken);
+          });
+        }
+        return res;
+      };
+
+      await h.engine.handleEvent(await h.given.update('raw.events', DAY, [{ item: 'a', value: 1 }]));
+      await h.settle();
+
+      const [started] = h.logged('run:started', 'totals');
+      const [fenced] = h.logged('run:fenced', 'totals');
+      assert.ok(taken, 'the lease was taken over during the run');
+      assert.equal(fenced?.executionId, started?.executionId, 'the completion was refused');
+      assert.deepEqual(fenced?.reasons, ['completion refused: the lease belongs to another runner']);
+      assert.equal(h.logged('run:succeeded', 'totals').length, 0);
+      assert.equal(await h.state('versions', `mart.totals|${DAY}`), undefined, 'no version committed');
+      assert.equal(h.updatesOf('mart.totals').length, 0, 'no event published');
+      assert.deepEqual(await h.state<Lease>('leases', leaseId), taken, "the other runner's lease stands");
+      const run = await h.state<{ status: string; errorType?: string }>('runs', started!.executionId!);
+      assert.deepEqual([run?.status, run?.errorType], ['failed', 'Fenced']);
+    } finally {
+      await h.cleanup();
+    }
+  });
 });
