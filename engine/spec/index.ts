@@ -11,7 +11,8 @@ import { checkGraph } from './check-graph.js';
 import { checkReferences } from './check-refs.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { graphSpec } from './graph-spec.js';
-import { loadSpecText, type SourceMap } from './load.js';
+import { loadSpecText } from './load.js';
+import type { SourceMap } from './source-map.js';
 import { moduleFile } from './modules.js';
 import type { Plan } from './plan.js';
 

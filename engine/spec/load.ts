@@ -12,8 +12,6 @@ import { Recovery, recoverSpec, UNNAMED_KEY } from './recover.js';
 import type { RawSpec } from './types.js';
 import { firstLine, MAX_SYNTAX_ERRORS, syntaxDiagnostics } from './yaml-syntax.js';
 
-export { SourceMap, type PathSeg } from './source-map.js';
-
 export interface Loaded {
   /**
    * The spec, schema-valid. When the text had schema errors, the part that passed (see `recovery`);
