@@ -55,6 +55,19 @@ describe('the fault harness', () => {
     assert.deepEqual(bad, [], bad.join('\n'));
   });
 
+  // Found after the last merges, not yet understood: these NBA seeds differ from their fault-free run
+  // even with no faults at all (`--steps 0`), so the harness's seeded run and its baseline disagree on
+  // the story itself (when the world's updates meet the scrapes), not the engine under faults. Kept here
+  // as todo until the harness is fixed; then they join the seeds above.
+  it('NBA seeds 14, 16, 17 with no faults equal their fault-free run', { todo: 'harness: seeded story and baseline disagree' }, async () => {
+    const bad: string[] = [];
+    for (const seed of [14, 16, 17]) {
+      const r = await runSeed({ seed, backend: 'memory', pipeline: 'nba', steps: 0 });
+      if (r.violations.length) bad.push(`seed ${seed}: ${r.violations[0]!.slice(0, 200)}`);
+    }
+    assert.deepEqual(bad, [], bad.join('\n'));
+  });
+
   it('replays a seed exactly on the memory backend', async () => {
     const a = await runSeed({ seed: 42, backend: 'memory', trace: true });
     const b = await runSeed({ seed: 42, backend: 'memory', trace: true });
