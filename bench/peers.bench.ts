@@ -25,7 +25,7 @@ interface Sizes {
 
 export function sizes(opts: PeersOptions): Sizes {
   const base = opts.quick
-    ? { rounds: 3, serialChains: 5, parallelPartitions: 100, fanInGroups: 10, noopJobs: 300 }
+    ? { rounds: 2, serialChains: 5, parallelPartitions: 100, fanInGroups: 10, noopJobs: 200 }
     : { rounds: 5, serialChains: 10, parallelPartitions: 100, fanInGroups: 20, noopJobs: 1000 };
   return { ...base, rounds: opts.rounds ?? base.rounds };
 }
