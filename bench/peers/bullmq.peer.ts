@@ -6,16 +6,17 @@
 // at once, which cannot express upstreams submitted on their own (and twice).
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Marks } from './marks.js';
-import { CHAIN, DOWNSTREAM, NOOP, UPSTREAMS, type PeerSystem } from './workloads.js';
+import { QueuePeer, type QueueJob } from './queue-peer.js';
+import { CHAIN, DOWNSTREAM, NOOP, UPSTREAMS } from './workloads.js';
 
 const QUEUE = 'peers';
 
-export class BullmqPeer implements PeerSystem {
+export class BullmqPeer extends QueuePeer {
   readonly name = 'BullMQ';
-  readonly marks = new Marks();
   private worker: Worker | undefined;
-  private constructor(private readonly queue: Queue, private readonly sets: Redis) {}
+  private constructor(private readonly queue: Queue, private readonly sets: Redis) {
+    super();
+  }
 
   static async open(redis: { host: string; port: number }, concurrency: number): Promise<BullmqPeer> {
     const connection = { host: redis.host, port: redis.port, maxRetriesPerRequest: null };
@@ -58,17 +59,8 @@ export class BullmqPeer implements PeerSystem {
     return peer;
   }
 
-  async startChains(partitions: string[]): Promise<void> {
-    await this.queue.addBulk(partitions.map((p) => ({ name: 'step', data: { p, i: 0 } })));
-  }
-
-  async startFanIns(groups: string[]): Promise<void> {
-    const once = groups.flatMap((g) => UPSTREAMS.map((u) => ({ name: 'up', data: { g, u } })));
-    await this.queue.addBulk([...once, ...once]);
-  }
-
-  async startNoops(partitions: string[]): Promise<void> {
-    await this.queue.addBulk(partitions.map((p) => ({ name: 'noop', data: { p } })));
+  protected async add(jobs: QueueJob[]): Promise<void> {
+    await this.queue.addBulk(jobs);
   }
 
   /** Nothing waiting, active or delayed; a failed job stops the bench. */

@@ -4,8 +4,8 @@
 // whose insert completes the set of five adds the downstream job (the row lock makes that transition
 // happen exactly once, however many duplicates run, and never before all five).
 import { Logger, makeWorkerUtils, run, type Runner, type TaskList, type WorkerUtils } from 'graphile-worker';
-import { Marks } from './marks.js';
-import { CHAIN, DOWNSTREAM, NOOP, UPSTREAMS, type PeerSystem } from './workloads.js';
+import { QueuePeer, type QueueJob } from './queue-peer.js';
+import { CHAIN, DOWNSTREAM, NOOP, UPSTREAMS } from './workloads.js';
 
 const quiet = new Logger(() => () => undefined);
 
@@ -15,16 +15,18 @@ const FANIN_RECORD = `INSERT INTO bench_fanin AS f (g, done) VALUES ($1, ARRAY[$
   ON CONFLICT (g) DO UPDATE SET done = array_append(f.done, $2::text) WHERE NOT ($2::text = ANY (f.done))
   RETURNING cardinality(done) AS n`;
 
-export class GraphilePeer implements PeerSystem {
+export class GraphilePeer extends QueuePeer {
   readonly name = 'graphile-worker';
-  readonly marks = new Marks();
-  private constructor(private readonly utils: WorkerUtils, private runner: Runner | undefined) {}
+  private runner: Runner | undefined;
+  private constructor(private readonly utils: WorkerUtils) {
+    super();
+  }
 
   static async open(connectionString: string, concurrency: number): Promise<GraphilePeer> {
     const utils = await makeWorkerUtils({ connectionString, logger: quiet });
     await utils.migrate();
     await utils.withPgClient((c) => c.query(FANIN_TABLE));
-    const peer = new GraphilePeer(utils, undefined);
+    const peer = new GraphilePeer(utils);
     const marks = peer.marks;
     const noop = () => undefined;
     const taskList: TaskList = {
@@ -59,17 +61,8 @@ export class GraphilePeer implements PeerSystem {
     return peer;
   }
 
-  async startChains(partitions: string[]): Promise<void> {
-    await this.utils.addJobs(partitions.map((p) => ({ identifier: 'step', payload: { p, i: 0 } })));
-  }
-
-  async startFanIns(groups: string[]): Promise<void> {
-    const once = groups.flatMap((g) => UPSTREAMS.map((u) => ({ identifier: 'up', payload: { g, u } })));
-    await this.utils.addJobs([...once, ...once]);
-  }
-
-  async startNoops(partitions: string[]): Promise<void> {
-    await this.utils.addJobs(partitions.map((p) => ({ identifier: 'noop', payload: { p } })));
+  protected async add(jobs: QueueJob[]): Promise<void> {
+    await this.utils.addJobs(jobs.map((j) => ({ identifier: j.name, payload: j.data })));
   }
 
   /** No job left in the queue (graphile-worker deletes a job when it completes); a failed job stops the bench. */
