@@ -22,12 +22,18 @@ export function machine(): string {
 export interface Result {
   name: string;
   rows: Array<[string, string, string]>; // metric, value, target/verdict
+  /** Further tables after the metric table (e.g. one column per system compared). */
+  tables?: Array<{ columns: string[]; rows: string[][] }>;
   notes?: string[];
 }
 
+function table(columns: string[], rows: string[][]): string[] {
+  return [`| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
 export function render(r: Result): string {
-  const lines = [`## ${r.name}`, '', `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`, '', '| metric | value | target |', '| --- | --- | --- |'];
-  for (const [m, v, t] of r.rows) lines.push(`| ${m} | ${v} | ${t} |`);
+  const lines = [`## ${r.name}`, '', `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`, '', ...table(['metric', 'value', 'target'], r.rows)];
+  for (const t of r.tables ?? []) lines.push('', ...table(t.columns, t.rows));
   if (r.notes?.length) lines.push('', ...r.notes.map((n) => `- ${n}`));
   return lines.join('\n');
 }

@@ -10,6 +10,9 @@
 //               attempts and backoff cover the slowest, most patient consumer of T, within Pub/Sub's
 //               limits
 //   schedules   one Cloud Scheduler job per schedule: POST {service URL}/schedules/{name}, OIDC auth
+//   reconcile   one more job, `{pipeline}-reconcile`: POST {service URL}/reconcile every few minutes,
+//               OIDC auth — how production repairs a crash (an instance killed mid-run leaves a lease
+//               nobody renews; Cloud Run instances run no timers of their own between requests)
 import { DEFAULTS } from '../spec/defaults.js';
 import { parseDuration } from '../spec/duration.js';
 import { PUSH_ACK_DEADLINE_MAX_MS } from '../spec/limits.js';
@@ -88,6 +91,29 @@ export interface SchedulerJobPlan {
   readonly maxBackoffSeconds: number;
 }
 
+/** The job that calls the reconciler (not a schedule of the spec: every pipeline gets it). */
+export interface ReconcileJobPlan {
+  /** Job id: `{pipeline}-reconcile`. */
+  readonly id: string;
+  readonly description: string;
+  readonly cron: string;
+  readonly timeZone: string;
+  readonly method: 'POST';
+  readonly path: '/reconcile';
+  readonly body: string;
+  readonly attemptDeadlineSeconds: number;
+  readonly retryCount: number;
+  readonly minBackoffSeconds: number;
+  readonly maxBackoffSeconds: number;
+}
+
+/**
+ * How often production reconciles: a crashed run is repaired within this plus the lease TTL (30 s).
+ * Each pass is a few Firestore queries (leases, outbox, pending marks of recent partitions), so every
+ * two minutes costs little; the next pass repeats what a missed one would have done.
+ */
+export const RECONCILE_CRON = '*/2 * * * *';
+
 export interface ServiceAccountIds {
   /** The identity the Cloud Run service runs as (data access, publishing). */
   readonly service: string;
@@ -103,6 +129,7 @@ export interface Topology {
   readonly serviceAccounts: ServiceAccountIds;
   readonly topics: readonly TopicPlan[];
   readonly schedulerJobs: readonly SchedulerJobPlan[];
+  readonly reconcileJob: ReconcileJobPlan;
 }
 
 export function requestTopic(plan: Plan): string {
@@ -214,6 +241,16 @@ function schedulerJob(plan: Plan, name: string): SchedulerJobPlan {
   };
 }
 
+function reconcileJob(plan: Plan): ReconcileJobPlan {
+  return {
+    id: `${plan.name}-reconcile`,
+    description: 'Repairs after crashes: reclaims leases nobody renews, re-dispatches the outbox, fires due gates, releases held work.',
+    cron: RECONCILE_CRON, timeZone: 'Etc/UTC', method: 'POST', path: '/reconcile', body: '{}',
+    // One pass is short; a failed one is retried once, and the next tick comes two minutes later anyway.
+    attemptDeadlineSeconds: 120, retryCount: 1, minBackoffSeconds: 10, maxBackoffSeconds: 60,
+  };
+}
+
 /** A service account id (6–30 chars, `[a-z][a-z0-9-]*[a-z0-9]`) from a base name and a suffix. */
 export function accountId(base: string, suffix = ''): string {
   const clean = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '');
@@ -233,5 +270,6 @@ export function topologyOf(plan: Plan): Topology {
     serviceAccounts: { service: accountId(service), invoker: accountId(service, '-invoker') },
     topics,
     schedulerJobs: [...plan.schedules.keys()].sort().map((n) => schedulerJob(plan, n)),
+    reconcileJob: reconcileJob(plan),
   };
 }

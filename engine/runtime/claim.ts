@@ -43,8 +43,10 @@ function redelivered(cand: Candidate, reason: string): Decision {
 
 export async function claim(host: EngineHost, cand: Candidate, p: ProcessorPlan, executionId: string, correlationId: string): Promise<Claim> {
   const { plan, backends } = host;
-  const now = host.now();
   return backends.state.transaction(async (tx) => {
+    // Each attempt reads the clock anew: a contended transaction retried for seconds must not write a
+    // lease that is already (nearly) expired when it commits.
+    const now = host.now();
     const snap = await loadSnapshot(tx, p, cand.partition);
     if (snap.lease?.runner && host.liveness(snap.lease.runner) === false) snap.leaseHolderGone = true;
     let mark = await tx.get<PendingMark>('pending', ids.pending(p.name, cand.partition));

@@ -32,8 +32,8 @@ export interface LocalEngine {
   recovered: number;
 }
 
-/** PIPELINE_LEASE_TTL (a duration such as 30s): how long a lease lives without its heartbeat. */
-function leaseTtl(env: Record<string, string | undefined>): number | undefined {
+/** PIPELINE_LEASE_TTL (a duration such as 30s): how long a lease lives without its heartbeat (any backend). */
+export function leaseTtl(env: Record<string, string | undefined>): number | undefined {
   const raw = env.PIPELINE_LEASE_TTL;
   if (raw === undefined || raw === '') return undefined;
   const ms = parseDuration(raw);

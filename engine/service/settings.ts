@@ -122,7 +122,7 @@ export const OTHER_VARIABLES: ReadonlyArray<{ env: string; description: string }
   { env: 'PIPELINE_SPEC', description: 'the spec (the `-f` flag of every command; default `./pipeline.yaml`)' },
   { env: 'PIPELINE_DIR', description: 'local backend: the state folder (default `.pipeline` beside the spec)' },
   { env: 'PIPELINE_LOCAL_DURABILITY', description: 'local backend: `strict` commits each state transaction to DuckDB instead of in batches' },
-  { env: 'PIPELINE_LEASE_TTL', description: 'local backend: how long a lease lives without its heartbeat (a duration, e.g. `30s`)' },
+  { env: 'PIPELINE_LEASE_TTL', description: 'how long a lease lives without its heartbeat (a duration, default `30s`; renewed every third of it): a run whose instance died is taken over after it' },
   { env: 'PIPELINE_BUCKET_<ALIAS>', description: "gcp backend: the bucket used for the spec's bucket alias (upper-cased, e.g. `PIPELINE_BUCKET_SCRAPED`)" },
   { env: 'PIPELINE_BIGQUERY_ENDPOINT', description: 'gcp backend: BigQuery API endpoint (tests point it at a local fake)' },
   { env: 'PIPELINE_STORAGE_ENDPOINT', description: 'gcp backend: Cloud Storage API endpoint (tests point it at a local fake)' },
@@ -136,11 +136,15 @@ export const flagName = (key: SettingKey) => SERVE_SETTINGS[key].flag.split(' ')
 /** commander's attribute name of a flag: `--drain-ms` → `drainMs`. */
 const attribute = (key: SettingKey) => flagName(key).slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** The settings that choose and locate the backends: commands other than `serve` (`reconcile`) take these too. */
+export const BACKEND_SETTINGS: readonly SettingKey[] = ['backend', 'project', 'region', 'bigqueryLocation', 'datasetPrefix', 'statePrefix'];
+
 /**
  * Flags (as commander parsed them: strings, or true for a switch) over environment over defaults.
- * Throws SettingError for a bad value, and when `gcp` would start with no caller verification.
+ * Throws SettingError for a bad value, and when `gcp` would serve with no caller verification
+ * (`serving: false` for a command that only talks to the backends, such as `reconcile`).
  */
-export function resolveServeSettings(flags: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>): ServeSettings {
+export function resolveServeSettings(flags: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>, opts: { serving?: boolean } = {}): ServeSettings {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(SERVE_SETTINGS) as SettingKey[]) {
     const s: SettingDef<unknown> = SERVE_SETTINGS[key];
@@ -150,7 +154,7 @@ export function resolveServeSettings(flags: Record<string, string | boolean | un
     else out[key] = s.fallback;
   }
   const settings = out as ServeSettings;
-  if (settings.backend === 'gcp' && !settings.oidcAudience && !settings.allowUnauthenticated)
+  if (opts.serving !== false && settings.backend === 'gcp' && !settings.oidcAudience && !settings.allowUnauthenticated)
     throw new SettingError(
       '--backend gcp without an OIDC audience would accept pushes and scheduler calls from anyone who reaches the service',
       '--oidc-audience URL (PIPELINE_OIDC_AUDIENCE, the service URL), or --allow-unauthenticated (PIPELINE_ALLOW_UNAUTHENTICATED=true) to start without verification',

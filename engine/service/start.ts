@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Backends } from '../ports.js';
 import { Engine } from '../runtime/engine.js';
 import { ModuleExecutor, type Executor } from '../runtime/executor.js';
-import { openLocalEngine } from '../runtime/local.js';
+import { leaseTtl, openLocalEngine } from '../runtime/local.js';
 import { reconcile } from '../runtime/reconciler.js';
 import { startCron } from '../runtime/schedules.js';
 import type { Plan } from '../spec/plan.js';
@@ -96,7 +96,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     buckets = gcp.bucketNames(plan, env);
     backends = await gcp.openGcpBackends({ plan, env });
     await backends.warehouse.ensureTables(plan);
-    engine = new Engine({ plan, backends, executor: opts.executor ?? new ModuleExecutor(env), env });
+    engine = new Engine({ plan, backends, executor: opts.executor ?? new ModuleExecutor(env), env, leaseTtlMs: leaseTtl(env) });
     closeBackends = async () => {
       await engine.log.flush();
       await backends.close();

@@ -134,7 +134,7 @@ describe('terraform: IAM is least privilege', () => {
 
 describe('terraform: scheduler, service and references', () => {
   it('has one scheduler job per schedule, calling the service with OIDC', () => {
-    const jobs = Object.values(res.google_cloud_scheduler_job!);
+    const jobs = Object.values(res.google_cloud_scheduler_job!).filter((j) => j.name !== 'nba-props-reconcile');
     assert.equal(jobs.length, plan.schedules.size);
     for (const [name, s] of plan.schedules) {
       const job = jobs.find((j) => j.name === `nba-props-${name}`)!;
@@ -146,6 +146,18 @@ describe('terraform: scheduler, service and references', () => {
       assert.equal(http.http_method, 'POST');
       assert.deepEqual(http.oidc_token, { service_account_email: INVOKER, audience: SERVICE_URL });
     }
+  });
+
+  it('has a job that POSTs /reconcile with OIDC every few minutes (crash repair in production)', () => {
+    const job = res.google_cloud_scheduler_job!._reconcile!;
+    assert.ok(job, 'the reconcile job');
+    assert.equal(job.name, 'nba-props-reconcile');
+    assert.equal(job.schedule, '*/2 * * * *');
+    const http = job.http_target as Json;
+    assert.equal(http.uri, `${SERVICE_URL}/reconcile`);
+    assert.equal(http.http_method, 'POST');
+    assert.deepEqual(http.oidc_token, { service_account_email: INVOKER, audience: SERVICE_URL });
+    assert.deepEqual(job.depends_on, ['google_cloud_run_v2_service.service']);
   });
 
   it('runs the service as its own account with the longest processor timeout plus a margin', () => {

@@ -1,14 +1,19 @@
 // Operations: `pipeline dlq list|replay`, `pipeline replay --correlation-id`, `pipeline reconcile`,
 // `pipeline schedule run NAME [--at TIME]`.
 import { listDeadLetters, replayDeadLetters } from '../../runtime/dlq.js';
-import { reconcile } from '../../runtime/reconciler.js';
+import { Option } from 'commander';
+import { reconcile, type ReconcileReport } from '../../runtime/reconciler.js';
 import { unfinishedText, unfinishedWork } from '../../runtime/unfinished.js';
 import { tickSchedule } from '../../runtime/schedules.js';
 import type { RunRecord } from '../../runtime/run.js';
 import { didYouMean } from '../../spec/diagnostics.js';
+import { BACKEND_SETTINGS, resolveServeSettings, SERVE_SETTINGS, SettingError, type ServeSettings } from '../../service/settings.js';
+import type { Plan } from '../../spec/plan.js';
 import { parsePhase } from '../args.js';
+import { withGcpEngine } from '../gcp-engine.js';
 import { CommandFailed, UsageError } from '../errors.js';
 import { examples } from '../examples.js';
+import type { CliIO } from '../io.js';
 import { withLocalEngine } from '../local-engine.js';
 import { requirePlan } from '../spec-file.js';
 import { scheduleList } from './ls.js';
@@ -74,17 +79,31 @@ export const ops: Registrar = (program, io) => {
       }, { services: true });
     });
 
-  program
+  const reconcileCmd = program
     .command('reconcile')
-    .description('repair after crashes, at once: reclaim the leases of runners that are gone (or expired), re-dispatch the outbox, deliver messages a killed process left, fire due gates, advance stages, release held processors, finalize checks — then run what that sets in motion')
-    .option('--date <dates>', 'comma-separated partitions (default: recently updated ones)')
-    .addHelpText('after', '\nExamples:\n  $ pipeline reconcile\n  $ pipeline reconcile --date 2025-11-14,2025-11-15')
-    .action(async (opts: { date?: string }) => {
+    .description('repair after crashes, at once: reclaim the leases of runners that are gone (or expired), re-dispatch the outbox, deliver messages a killed process left, fire due gates, advance stages, release held processors, finalize checks — then run what that sets in motion (local), or hand it to the service (gcp)')
+    .option('--date <dates>', 'comma-separated partitions (default: recently updated ones)');
+  // The backend is chosen and located as `serve` does it: same flags, same variables.
+  for (const key of BACKEND_SETTINGS) {
+    const s = SERVE_SETTINGS[key];
+    reconcileCmd.addOption(new Option(s.flag, `${s.description} (env ${s.env}; default ${s.shown})`));
+  }
+  reconcileCmd
+    .addHelpText('after', '\nExamples:\n  $ pipeline reconcile\n  $ pipeline reconcile --date 2025-11-14,2025-11-15\n  $ pipeline reconcile --backend gcp --project my-project   # the deployed state, from a laptop')
+    .action(async (opts: { date?: string } & Record<string, string | boolean | undefined>) => {
+      const partitions = opts.date?.split(',').map((s) => s.trim());
+      let settings;
+      try {
+        settings = resolveServeSettings(opts, io.env, { serving: false });
+      } catch (e) {
+        if (e instanceof SettingError) throw new UsageError(e.message, e.usage);
+        throw e;
+      }
+      if (settings.backend === 'gcp') return reconcileGcp(io, requirePlan(io, program.opts().file as string | undefined), settings, partitions);
       await withLocalEngine(io, program.opts().file as string | undefined, async (local) => {
-        const partitions = opts.date?.split(',').map((s) => s.trim());
         const r = await reconcile(local.engine, { partitions });
         await local.settle();
-        io.out(`leases reclaimed ${r.leasesReclaimed}, outbox re-dispatched ${r.outboxRedispatched}, messages recovered ${local.recovered}, gates fired ${r.gatesFired}, stages advanced ${r.stagesAdvanced}, released ${r.released}, checks finalized ${r.checksFinalized}`);
+        io.out(`${reportText(r)}, messages recovered ${local.recovered}`);
         const open = await unfinishedWork(local.engine, partitions);
         if (open.length) {
           io.err(`still unfinished (${open.length}):\n${open.slice(0, 20).map(unfinishedText).join('\n')}`);
@@ -115,3 +134,27 @@ export const ops: Registrar = (program, io) => {
       }, { services: true });
     });
 };
+
+function reportText(r: ReconcileReport): string {
+  return `leases reclaimed ${r.leasesReclaimed}, outbox re-dispatched ${r.outboxRedispatched}, gates fired ${r.gatesFired}, stages advanced ${r.stagesAdvanced}, released ${r.released}, requested again ${r.orphansRequested}, checks finalized ${r.checksFinalized}`;
+}
+
+/**
+ * On the deployed backends the repairs are published on Pub/Sub and run by the service: what is still
+ * open is listed as handed over. Only what the service will not repair by itself fails the command:
+ * a lease still stuck, a failure for good, an outbox entry not published.
+ */
+async function reconcileGcp(io: CliIO, plan: Plan, settings: ServeSettings, partitions: string[] | undefined): Promise<void> {
+  await withGcpEngine(io, plan, settings, async ({ engine }) => {
+    const r = await reconcile(engine, { partitions });
+    io.out(`${reportText(r)} (project ${settings.project ?? plan.project.id}; the service runs what this set in motion)`);
+    const open = await unfinishedWork(engine, partitions);
+    const handed = open.filter((u) => u.kind === 'running' || u.kind === 'triggered' || u.kind === 'waiting' || u.kind === 'fanout');
+    const left = open.filter((u) => !handed.includes(u));
+    if (handed.length) io.out(`in the service's hands (${handed.length}):\n${handed.slice(0, 20).map(unfinishedText).join('\n')}`);
+    if (left.length) {
+      io.err(`needs attention (${left.length}):\n${left.slice(0, 20).map(unfinishedText).join('\n')}`);
+      throw new CommandFailed('', 1);
+    }
+  });
+}
