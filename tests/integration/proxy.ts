@@ -12,6 +12,8 @@ export interface ProxiedRequest {
   /** The instance URL that served it ('' when none could). */
   target: string;
   status: number;
+  /** The `error` of a non-2xx answer's body, when it had one. */
+  reason?: string;
   messageId?: string;
   /** `event_type` of a pushed engine message, with its asset or processor. */
   event?: string;
@@ -39,6 +41,15 @@ function describePush(body: Buffer): { messageId?: string; event?: string } {
     return { messageId: env.message?.messageId, event: `${String(data.event_type ?? '?')}${what ? ` ${String(what)}` : ''}` };
   } catch {
     return {};
+  }
+}
+
+function errorOf(body: Buffer): string | undefined {
+  try {
+    const e = (JSON.parse(body.toString('utf8')) as { error?: unknown }).error;
+    return e === undefined ? undefined : String(e);
+  } catch {
+    return body.length ? body.toString('utf8').slice(0, 200) : undefined;
   }
 }
 
@@ -81,7 +92,7 @@ export async function startProxy(targets: string[]): Promise<InstanceProxy> {
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     const path = new URL(req.url ?? '/', 'http://proxy').pathname;
-    let served: { target: string; status: number } = { target: '', status: 503 };
+    let served: { target: string; status: number; reason?: string } = { target: '', status: 503, reason: 'no instance is up' };
     try {
       for (const target of order()) {
         busy.set(target, (busy.get(target) ?? 0) + 1);
@@ -92,7 +103,7 @@ export async function startProxy(targets: string[]): Promise<InstanceProxy> {
           busy.set(target, busy.get(target)! - 1);
         }
         if (r === 'refused') continue;
-        served = { target, status: r.status };
+        served = { target, status: r.status, ...(r.status >= 300 ? { reason: errorOf(r.body) } : {}) };
         const { 'transfer-encoding': _te, connection: _c, ...headers } = r.headers;
         res.writeHead(r.status, { ...headers, 'content-length': String(r.body.length) });
         res.end(r.body);

@@ -67,7 +67,12 @@ describe('the NBA reference pipeline, phases 1–2, on the emulators', integrati
       const stopped = new Set(logged('skip:stop-after').map((e) => e.processor));
       assert.ok(analytics!.some((n) => stopped.has(n)), 'analytics were considered and recorded as skip:stop-after');
       assert.equal(logged('run:succeeded').length, scrapers!.length + raw!.length);
-      assert.ok(w.proxy.to(/^\/events\//).every((r) => r.status === 204), 'every push was handled');
+      // A push is answered 204 when handled, or 503 when its run failed retryably (Pub/Sub redelivers
+      // it; on a loaded machine a Firestore transaction or the sample source can time out). Nothing
+      // else: no 4xx (a message the service refused) and no other 5xx.
+      const unhandled = w.proxy.to(/^\/events\//).filter((r) => r.status !== 204);
+      assert.deepEqual(unhandled.filter((r) => r.status !== 503), [], 'every push was handled or retried');
+      if (unhandled.length) console.log(`pushes retried (503): ${unhandled.map((r) => `${r.event}: ${r.reason}`).join('; ')}`);
       assert.deepEqual(new Set(w.proxy.to(/^\/events\//).map((r) => r.target)), new Set([a!.url, b!.url]));
 
       const sites = new Map<string, SiteStats>();

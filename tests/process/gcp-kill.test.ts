@@ -182,6 +182,9 @@ describe('two serve --backend gcp processes, one killed mid-run', integrationOpt
       const env = {
         PUBSUB_EMULATOR_HOST: process.env.PUBSUB_EMULATOR_HOST!, FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST!, METADATA_SERVER_DETECTION: 'none',
         PIPELINE_PROJECT: project, PIPELINE_BIGQUERY_ENDPOINT: bigquery.url, PIPELINE_ALLOW_UNAUTHENTICATED: 'true', PIPELINE_LEASE_TTL: '6s', HEAL_DIR: dir,
+        // The spec has no collections, so Cloud Storage is never called; pointing it at a closed local
+        // port tells serve that every Google service here is local (no credentials needed).
+        PIPELINE_STORAGE_ENDPOINT: 'http://127.0.0.1:9',
       };
       children.push(...(await Promise.all([serve(spec, env), serve(spec, env)])));
       scheduler = schedulerReconcile(live, 2000);
