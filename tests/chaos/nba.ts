@@ -17,9 +17,15 @@ const YESTERDAY = '2025-11-14';
 
 type Change = { kind: 'flip'; input: InjuryFlipInput } | { kind: 'late-prop'; input: LatePropInput } | { kind: 'correction'; input: CorrectionInput };
 
-const RESCRAPE: Record<Change['kind'], string[]> = {
-  flip: ['scrape_nbac_injury_report'],
-  'late-prop': ['scrape_oddsa_player_props'],
+// What each change makes the source serve differently, so the story re-scrapes all of it (the oracle
+// compares with a fault-free run of the final world). An injury flip before tip-off changes the game
+// itself — a player ruled Out does not play, so box scores, play-by-play and props all change — hence
+// every scraper of the date; a late prop line shows in both props feeds. A flip takes effect after
+// the day's last props snapshot (18:00 ET), before tip-off of four of the five games: the source never rewrites a snapshot it
+// may already have served, as the books never do, since upsert tables keep every snapshot seen (a
+// retroactive change would make the outputs depend on when the first scrape ran, not on the world).
+const RESCRAPE: Record<Exclude<Change['kind'], 'flip'>, string[]> = {
+  'late-prop': ['scrape_oddsa_player_props', 'scrape_bp_player_props'],
   correction: ['scrape_nbac_gamebook', 'scrape_nbac_player_boxscore', 'scrape_nbac_team_boxscore', 'scrape_nbac_play_by_play', 'scrape_nbac_scoreboard_v2', 'scrape_bdb_play_by_play'],
 };
 
@@ -56,7 +62,7 @@ export const nba: ChaosPipeline = {
       const player = r.pick(roster(SEED, r.chance(0.5) ? g.home : g.away).slice(0, 9));
       const kind = r.pick(['flip', 'late-prop', 'correction'] as const);
       const change: Change =
-        kind === 'flip' ? { kind, input: { date: TODAY, player_lookup: player.lookup, from: '14:00', status: r.pick(['Out', 'Questionable'] as const) } }
+        kind === 'flip' ? { kind, input: { date: TODAY, player_lookup: player.lookup, from: '18:30', status: r.pick(['Out', 'Questionable'] as const) } }
           : kind === 'late-prop' ? { kind, input: { date: TODAY, player_lookup: player.lookup, line: r.int(5, 30) + 0.5 } }
             : { kind, input: { date: TODAY, player_lookup: player.lookup, game_id: g.gameId, points: r.int(0, 40) } };
       try {
@@ -64,7 +70,7 @@ export const nba: ChaosPipeline = {
       } catch {
         continue;
       }
-      updates.push({ label: `${kind} ${player.lookup}`, partition: TODAY, late: r.chance(0.5), change, requests: RESCRAPE[kind].map((p) => ({ processor: p, partition: TODAY })) });
+      updates.push({ label: `${kind} ${player.lookup}`, partition: TODAY, late: r.chance(0.5), change, requests: (kind === 'flip' ? scrapers(plan) : RESCRAPE[kind]).map((p) => ({ processor: p, partition: TODAY })) });
     }
     const start: Request[] = scrapers(plan).map((p) => ({ processor: p, partition: TODAY }));
     const prepare: Request[] = scrapers(plan).map((p) => ({ processor: p, partition: YESTERDAY, backfill: { mode: true, reason: 'history', stopAfter: 'analytics' } }));
