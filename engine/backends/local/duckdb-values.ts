@@ -14,10 +14,15 @@ import {
 
 export type Plain = null | boolean | number | string | Plain[] | { [key: string]: Plain };
 
-function isoFromMicros(v: DuckDBTimestampValue | DuckDBTimestampTZValue): string {
+/** A TIMESTAMP's microseconds as ISO text (milliseconds kept, as every read returns it). */
+export function isoFromMicros(micros: bigint): string {
+  return new Date(Number(micros / 1000n)).toISOString();
+}
+
+function isoOf(v: DuckDBTimestampValue | DuckDBTimestampTZValue): string {
   // Infinite timestamps have no ISO form; DuckDB's own text ('infinity') is the honest answer.
   if (!v.isFinite) return v.toString();
-  return new Date(Number(v.micros / 1000n)).toISOString();
+  return isoFromMicros(v.micros);
 }
 
 export const plainConverter: DuckDBValueConverter<Plain> = (value, type, converter) => {
@@ -34,7 +39,7 @@ export const plainConverter: DuckDBValueConverter<Plain> = (value, type, convert
       return (value as DuckDBDateValue).toString();
     case DuckDBTypeId.TIMESTAMP:
     case DuckDBTypeId.TIMESTAMP_TZ:
-      return isoFromMicros(value as DuckDBTimestampValue);
+      return isoOf(value as DuckDBTimestampValue);
     case DuckDBTypeId.VARCHAR:
       return type.alias === 'JSON' ? (JSON.parse(value as string) as Plain) : (value as string);
     default: {

@@ -13,6 +13,7 @@ import { FsObjectStore } from './object-store.js';
 import { DuckDbStateStore } from './state-store.js';
 import { WriteBehindStateStore } from './write-behind-state.js';
 import { DuckDbWarehouse } from './warehouse.js';
+import { WriteBehindWarehouse } from './write-behind-warehouse.js';
 
 export { InProcessBus, type LocalBusOptions } from './bus.js';
 export { ManualClock, systemClock } from './clock.js';
@@ -23,6 +24,7 @@ export { FsObjectStore } from './object-store.js';
 export { DuckDbStateStore } from './state-store.js';
 export { WriteBehindStateStore } from './write-behind-state.js';
 export { DuckDbWarehouse, type WarehouseCounters } from './warehouse.js';
+export { WriteBehindWarehouse, type WriteBehindCounters } from './write-behind-warehouse.js';
 
 export interface LocalBackendsOptions {
   /** Folder of everything local: the DuckDB file, objects/, object-meta/, documents/ (default `.pipeline`). */
@@ -33,8 +35,9 @@ export interface LocalBackendsOptions {
   /** Default: the system clock. */
   clock?: Clock;
   /**
-   * `batched` (default): state in memory, persisted to DuckDB every few ms (see write-behind-state.ts);
-   * `strict`: every state transaction committed to DuckDB before it returns. Env PIPELINE_LOCAL_DURABILITY.
+   * `batched` (default): state and table partitions in memory, persisted to DuckDB together every few
+   * ms (write-behind-state.ts, write-behind-warehouse.ts); `strict`: every state transaction and every
+   * table write committed to DuckDB before it returns. Env PIPELINE_LOCAL_DURABILITY.
    */
   durability?: 'batched' | 'strict';
   /** The runner owning this process's queue: given, the bus records its messages until they are handled (see bus.ts). */
@@ -48,7 +51,7 @@ export interface LocalBackends extends Backends {
   db: DuckDb;
   bus: InProcessBus;
   state: DuckDbStateStore | WriteBehindStateStore;
-  warehouse: DuckDbWarehouse;
+  warehouse: DuckDbWarehouse | WriteBehindWarehouse;
   objects: FsObjectStore;
   documents: FsDocumentStore;
 }
@@ -59,7 +62,12 @@ export async function openLocalBackends(opts: LocalBackendsOptions = {}): Promis
   const durability = opts.durability ?? (process.env.PIPELINE_LOCAL_DURABILITY === 'strict' ? 'strict' : 'batched');
   const state = durability === 'strict' ? new DuckDbStateStore(db) : await WriteBehindStateStore.open(new DuckDbStateStore(db));
   const bus = new InProcessBus(new DuckDbDeadLetterStore(db), opts.bus, opts.runner ? { state, runner: opts.runner } : undefined);
-  const warehouse = new DuckDbWarehouse(db);
+  let warehouse: DuckDbWarehouse | WriteBehindWarehouse = new DuckDbWarehouse(db);
+  if (state instanceof WriteBehindStateStore) {
+    const behind = new WriteBehindWarehouse(warehouse, state);
+    state.join(behind);
+    warehouse = behind;
+  }
   let closed = false;
   return {
     kind: 'local',

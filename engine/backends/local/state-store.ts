@@ -180,6 +180,27 @@ export class DuckDbStateStore implements StateStore {
     );
   }
 
+  /**
+   * Persist a batch of writes in one DuckDB transaction, after `before` ran on the same connection
+   * (the write-behind warehouse's changes: data and the state that refers to it commit together).
+   */
+  async persist(writes: Iterable<[Collection, string, object | undefined]>, before?: (conn: DuckConn) => Promise<void>): Promise<void> {
+    await this.ready();
+    await this.db.transaction(
+      async (conn) => {
+        if (before) await before(conn);
+        const tx = new BufferedTx(conn);
+        for (const [c, id, doc] of writes) {
+          if (doc === undefined) tx.delete(c, id);
+          else tx.set(c, id, doc);
+        }
+        await tx.apply();
+        tx.finished = true;
+      },
+      { lock: 'state' },
+    );
+  }
+
   async get<T>(collection: Collection, id: string): Promise<T | undefined> {
     await this.ready();
     const found = await this.db.withConnection((conn) => readDocs(conn, collection, [id]));

@@ -33,7 +33,7 @@ export interface DuckDbWarehouseOptions {
 }
 
 /** An entity filter as SQL: the column compared as text, since entity ids travel as strings. */
-function entityCondition(layout: TableLayout, column: string, ids: string[], alias = ''): { sql: string; params: SqlParam[] } {
+export function entityCondition(layout: TableLayout, column: string, ids: string[], alias = ''): { sql: string; params: SqlParam[] } {
   const col = layout.columns.find((c) => c.name === column);
   if (!col) throw new Error(`table ${layout.ref} has no column "${column}" to filter entities by`);
   const ref = `${alias}${ident(column)}`;
@@ -87,7 +87,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /** The table's layout, creating or evolving the table on first use. */
-  private async prepare(table: TablePlan): Promise<TableLayout> {
+  async prepare(table: TablePlan): Promise<TableLayout> {
     const layout = this.layout(table);
     let done = this.ensured.get(table.ref);
     if (!done) {
@@ -122,7 +122,8 @@ export class DuckDbWarehouse implements Warehouse {
     return this.db.transaction((conn) => this.apply(conn, layout, request, rows), { lock: `table:${layout.ref}` });
   }
 
-  private async apply(conn: DuckConn, layout: TableLayout, request: WriteRequest, rows: ReturnType<typeof encodeRows>): Promise<WriteResult> {
+  /** Apply one write on `conn`, inside the caller's transaction (also how write-behind changes are persisted). */
+  async apply(conn: DuckConn, layout: TableLayout, request: WriteRequest, rows: ReturnType<typeof encodeRows>): Promise<WriteResult> {
     const staging = `stage_${randomUUID().replace(/-/g, '')}`;
     const cols = layout.columns.map((c) => ident(c.name));
     const part = layout.partitionColumn;

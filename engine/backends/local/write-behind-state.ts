@@ -8,14 +8,44 @@
 // messages either way; at most the last `flushMs` of state is lost with them, and `pipeline run`
 // (deduplicated by fingerprints) or `pipeline reconcile` picks up from what was persisted.
 // PIPELINE_LOCAL_DURABILITY=strict uses the DuckDB store directly (every transaction committed).
+//
+// Other stores join the same flush (`join`): the write-behind warehouse's changes are persisted in
+// the same DuckDB transaction as the state batch, taken at the same instant. A run writes its rows
+// before it commits the state that names them, so whatever a crash keeps, no persisted state refers to
+// rows that were not persisted (rows without state are harmless: the run is repeated).
 import type { Collection, Filter, StateStore, StateTx } from '../../ports.js';
 import { MemoryStateStore } from '../memory/state-store.js';
+import type { DuckConn } from './duckdb.js';
 import type { DuckDbStateStore } from './state-store.js';
 
 type Write = [Collection, string, unknown | undefined];
 
-export class WriteBehindStateStore implements StateStore {
+/** Changes a joined store hands to one flush. */
+export interface PendingChanges {
+  persist(conn: DuckConn): Promise<void>;
+  /** Called once the flush committed (true) or failed (false). */
+  settled(ok: boolean): void;
+}
+
+/** A store whose changes are persisted with the state's (see `join`). */
+export interface FlushParticipant {
+  /** What changed since the last take, or undefined when nothing did. Synchronous. */
+  take(): PendingChanges | undefined;
+}
+
+/** What a joined store needs of the flusher. */
+export interface Flusher {
+  /** A flush soon (within `flushMs`). */
+  schedule(): void;
+  /** Persist everything so far; resolves when it is committed. */
+  flush(): Promise<void>;
+  /** Set once a flush failed: nothing more may be accepted. */
+  readonly failure: Error | undefined;
+}
+
+export class WriteBehindStateStore implements StateStore, Flusher {
   private pending: Write[] = [];
+  private readonly participants: FlushParticipant[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private flushError: Error | undefined;
@@ -25,6 +55,19 @@ export class WriteBehindStateStore implements StateStore {
 
   static async open(disk: DuckDbStateStore, opts: { flushMs?: number } = {}): Promise<WriteBehindStateStore> {
     return new WriteBehindStateStore(new MemoryStateStore(await disk.dumpAll()), disk, opts.flushMs ?? 50);
+  }
+
+  get failure(): Error | undefined {
+    return this.flushError;
+  }
+
+  /** Persist `p`'s changes in the same transactions as the state's. */
+  join(p: FlushParticipant): void {
+    this.participants.push(p);
+  }
+
+  schedule(): void {
+    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.flushMs);
   }
 
   async transaction<T>(fn: (tx: StateTx) => Promise<T>): Promise<T> {
@@ -52,7 +95,7 @@ export class WriteBehindStateStore implements StateStore {
       // The memory store keeps its own copy; engine code never mutates a document after setting it,
       // so the written object itself is what gets persisted.
       this.pending.push(...writes);
-      this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.flushMs);
+      this.schedule();
     }
     return result;
   }
@@ -65,22 +108,24 @@ export class WriteBehindStateStore implements StateStore {
     // deleted, or a run record written twice, within one flush interval costs one statement row.
     const last = new Map<string, Write>();
     for (const w of this.pending) last.set(`${w[0]}\u0000${w[1]}`, w);
-    const batch = [...last.values()];
+    const batch = [...last.values()] as Array<[Collection, string, object | undefined]>;
     this.pending = [];
+    // Taken now, with the state batch: see the header.
+    const changes = this.participants.map((p) => p.take()).filter((c): c is PendingChanges => c !== undefined);
     this.flushing = this.flushing.then(async () => {
-      if (!batch.length) return;
+      if (!batch.length && !changes.length) return;
       try {
-        await this.disk.transaction(async (tx) => {
-          for (const [c, id, doc] of batch) {
-            if (doc === undefined) tx.delete(c, id);
-            else tx.set(c, id, doc as object);
-          }
-        });
+        if (this.flushError) throw this.flushError;
+        await this.disk.persist(batch, changes.length ? async (conn) => {
+          for (const c of changes) await c.persist(conn);
+        } : undefined);
+        for (const c of changes) c.settled(true);
         this.counters.flushes++;
         this.counters.writesPersisted += batch.length;
       } catch (e) {
+        for (const c of changes) c.settled(false);
         // Persisting failed: stop accepting transactions rather than diverge silently from disk.
-        this.flushError = new Error(`local state could not be persisted: ${(e as Error).message}`);
+        this.flushError ??= new Error(`local state could not be persisted: ${(e as Error).message}`);
         throw this.flushError;
       }
     });
