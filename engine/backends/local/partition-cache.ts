@@ -113,6 +113,7 @@ export class CachedPartition {
   inFlight = 0;
 
   constructor(
+    readonly table: TablePlan,
     readonly layout: TableLayout,
     readonly partition: string,
   ) {}

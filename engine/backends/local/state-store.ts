@@ -124,6 +124,8 @@ class BufferedTx implements StateTx {
         if (changed === 0) toUpsert.push(w);
       }
     }
+    const deletes = [...this.writes.values()].filter((w) => w.json === undefined).map((w) => docKey(w.collection, w.id));
+    if (toUpsert.length + deletes.length > FEW_SETS) return this.applyStaged(toUpsert, deletes);
     for (let i = 0; i < toUpsert.length; i += WRITE_CHUNK) {
       const chunk = toUpsert.slice(i, i + WRITE_CHUNK);
       const params: SqlParam[] = chunk.flatMap((w) => [docKey(w.collection, w.id), w.collection, w.id, w.json!]);
@@ -133,10 +135,47 @@ class BufferedTx implements StateTx {
         params,
       );
     }
-    const deletes = [...this.writes.values()].filter((w) => w.json === undefined).map((w) => docKey(w.collection, w.id));
-    for (let i = 0; i < deletes.length; i += WRITE_CHUNK) {
-      const chunk = deletes.slice(i, i + WRITE_CHUNK);
-      await this.conn.run(`DELETE FROM ${TABLE} WHERE key IN (${chunk.map(() => '?').join(', ')})`, chunk);
+    if (deletes.length) await this.conn.run(`DELETE FROM ${TABLE} WHERE key IN (${deletes.map(() => '?').join(', ')})`, deletes);
+  }
+
+  /**
+   * Many writes (a write-behind flush carries dozens): staged with the appender into a temporary
+   * table, then one upsert and one delete — statements of a fixed text, so DuckDB parses a few short
+   * statements instead of one with hundreds of parameters (parsing runs on the JavaScript thread).
+   */
+  private async applyStaged(sets: BufferedWrite[], deletes: string[]): Promise<void> {
+    const staging = `state_stage_${Math.random().toString(36).slice(2)}`;
+    await this.conn.run(`CREATE TEMP TABLE ${staging} (key VARCHAR, collection VARCHAR, id VARCHAR, doc VARCHAR)`);
+    try {
+      const appender = await this.conn.raw.createAppender(staging, 'main', 'temp');
+      try {
+        for (const w of sets) {
+          appender.appendVarchar(docKey(w.collection, w.id));
+          appender.appendVarchar(w.collection);
+          appender.appendVarchar(w.id);
+          appender.appendVarchar(w.json!);
+          appender.endRow();
+        }
+        for (const key of deletes) {
+          appender.appendVarchar(key);
+          appender.appendNull();
+          appender.appendNull();
+          appender.appendNull();
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+      if (sets.length) {
+        await this.conn.run(
+          `INSERT INTO ${TABLE} (key, collection, id, doc) SELECT key, collection, id, doc::JSON FROM ${staging} WHERE doc IS NOT NULL ` +
+            `ON CONFLICT (key) DO UPDATE SET doc = excluded.doc`,
+        );
+      }
+      if (deletes.length) await this.conn.run(`DELETE FROM ${TABLE} WHERE key IN (SELECT key FROM ${staging} WHERE doc IS NULL)`);
+    } finally {
+      await this.conn.run(`DROP TABLE IF EXISTS temp.main.${staging}`).catch(() => undefined);
     }
   }
 }

@@ -11,7 +11,7 @@ import { listValue } from '@duckdb/node-api';
 import { openDuckDb, type DuckConn, type DuckDb, type SqlParam } from './duckdb.js';
 import { ident } from './duckdb-values.js';
 import { appendLogEntries, queryLogEntries } from './execution-log.js';
-import { appendValue, encodeRows } from './row-encoding.js';
+import { appendValue, encodeRows, type Encoded } from './row-encoding.js';
 import { ensureTable, SQL_TYPES, tableLayout, typedParam, type TableLayout } from './table-layout.js';
 
 /** Instrumentation for tests and benchmarks. */
@@ -122,45 +122,60 @@ export class DuckDbWarehouse implements Warehouse {
     return this.db.transaction((conn) => this.apply(conn, layout, request, rows), { lock: `table:${layout.ref}` });
   }
 
-  /** Apply one write on `conn`, inside the caller's transaction (also how write-behind changes are persisted). */
-  async apply(conn: DuckConn, layout: TableLayout, request: WriteRequest, rows: ReturnType<typeof encodeRows>): Promise<WriteResult> {
+  /** Rows into a new temporary table (the appender: no SQL per row); the caller drops it. */
+  private async stage(conn: DuckConn, layout: TableLayout, rows: Encoded[][]): Promise<string> {
     const staging = `stage_${randomUUID().replace(/-/g, '')}`;
-    const cols = layout.columns.map((c) => ident(c.name));
-    const part = layout.partitionColumn;
     await conn.run(`CREATE TEMP TABLE ${staging} (${layout.columns.map((c) => `${ident(c.name)} ${SQL_TYPES[c.type]}`).join(', ')})`);
+    const appender = await conn.raw.createAppender(staging, 'main', 'temp');
     try {
-      const appender = await conn.raw.createAppender(staging, 'main', 'temp');
-      try {
-        rows.forEach((row, i) => {
-          try {
-            row.forEach((v, j) => appendValue(appender, layout.columns[j]!.type, v));
-            appender.endRow();
-          } catch (err) {
-            throw new Error(`table ${layout.ref}, row ${i} (after de-duplication): ${(err as Error).message}`);
-          }
-        });
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
+      rows.forEach((row, i) => {
+        try {
+          row.forEach((v, j) => appendValue(appender, layout.columns[j]!.type, v));
+          appender.endRow();
+        } catch (err) {
+          throw new Error(`table ${layout.ref}, row ${i} (after de-duplication): ${(err as Error).message}`);
+        }
+      });
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    return staging;
+  }
 
-      const keyMatch = layout.key.map((k) => `t.${ident(k)} = s.${ident(k)}`).join(' AND ');
+  private async unstage(conn: DuckConn, staging: string): Promise<void> {
+    // After a failed statement the transaction is aborted and rolls the temp table back anyway;
+    // an error here must not hide the one that matters (conflicts are retried by their message).
+    await conn.run(`DROP TABLE IF EXISTS temp.main.${staging}`).catch(() => undefined);
+  }
+
+  /** `INSERT … ON CONFLICT` of the staged rows by key; `changedOnly` skips rows whose values are equal. */
+  private upsertSql(layout: TableLayout, staging: string, changedOnly: boolean): string {
+    const cols = layout.columns.map((c) => ident(c.name));
+    const valueCols = layout.columns.filter((c) => !layout.key.includes(c.name)).map((c) => ident(c.name));
+    const onConflict = valueCols.length
+      ? `DO UPDATE SET ${valueCols.map((c) => `${c} = excluded.${c}`).join(', ')}` +
+        (changedOnly ? ` WHERE (${valueCols.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${valueCols.map((c) => `excluded.${c}`).join(', ')})` : '')
+      : 'DO NOTHING';
+    return `INSERT INTO ${layout.sql} AS t (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${staging} ON CONFLICT (${layout.key.map(ident).join(', ')}) ${onConflict}`;
+  }
+
+  private keyMatch(layout: TableLayout): string {
+    return layout.key.map((k) => `t.${ident(k)} = s.${ident(k)}`).join(' AND ');
+  }
+
+  /** Apply one write on `conn`, inside the caller's transaction, and count what it changed. */
+  private async apply(conn: DuckConn, layout: TableLayout, request: WriteRequest, rows: Encoded[][]): Promise<WriteResult> {
+    const part = layout.partitionColumn;
+    const staging = await this.stage(conn, layout, rows);
+    try {
       const inserted = Number(
-        await conn.scalar(`SELECT count(*) FROM ${staging} s WHERE NOT EXISTS (SELECT 1 FROM ${layout.sql} t WHERE ${keyMatch})`),
+        await conn.scalar(`SELECT count(*) FROM ${staging} s WHERE NOT EXISTS (SELECT 1 FROM ${layout.sql} t WHERE ${this.keyMatch(layout)})`),
       );
-      const valueCols = layout.columns.filter((c) => !layout.key.includes(c.name)).map((c) => ident(c.name));
-      const onConflict = valueCols.length
-        ? `DO UPDATE SET ${valueCols.map((c) => `${c} = excluded.${c}`).join(', ')} ` +
-          `WHERE (${valueCols.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${valueCols.map((c) => `excluded.${c}`).join(', ')})`
-        : 'DO NOTHING';
-      const changed = await conn.run(
-        `INSERT INTO ${layout.sql} AS t (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${staging} ` +
-          `ON CONFLICT (${layout.key.map(ident).join(', ')}) ${onConflict}`,
-      );
-
+      const changed = await conn.run(this.upsertSql(layout, staging, true));
       let deleted = 0;
       if (request.mode === 'replace') {
-        const conditions = [`t.${ident(part.name)} = ${typedParam(part)}`, `NOT EXISTS (SELECT 1 FROM ${staging} s WHERE ${keyMatch})`];
+        const conditions = [`t.${ident(part.name)} = ${typedParam(part)}`, `NOT EXISTS (SELECT 1 FROM ${staging} s WHERE ${this.keyMatch(layout)})`];
         const params: SqlParam[] = [request.partition];
         if (request.scope) {
           const c = entityCondition(layout, request.scope.column, request.scope.ids, 't.');
@@ -174,9 +189,30 @@ export class DuckDbWarehouse implements Warehouse {
       );
       return { inserted, updated: changed - inserted, deleted, rows: total };
     } finally {
-      // After a failed statement the transaction is aborted and rolls the temp table back anyway;
-      // an error here must not hide the one that matters (conflicts are retried by their message).
-      await conn.run(`DROP TABLE IF EXISTS temp.main.${staging}`).catch(() => undefined);
+      await this.unstage(conn, staging);
+    }
+  }
+
+  /**
+   * Persist final contents on `conn`, inside the caller's transaction (the write-behind warehouse's
+   * flush): the rows upserted by key, and in each of the `replaced` partitions every row they lack
+   * deleted — so for those, `rows` holds the partition's whole content. No counts: nobody waits.
+   */
+  async persist(conn: DuckConn, table: TablePlan, rows: Encoded[][], replaced: readonly string[]): Promise<void> {
+    const layout = await this.prepare(table);
+    const part = layout.partitionColumn;
+    const staging = await this.stage(conn, layout, rows);
+    try {
+      if (rows.length) await conn.run(this.upsertSql(layout, staging, false));
+      if (replaced.length) {
+        await conn.run(
+          `DELETE FROM ${layout.sql} AS t WHERE t.${ident(part.name)} IN (${replaced.map(() => typedParam(part)).join(', ')}) ` +
+            `AND NOT EXISTS (SELECT 1 FROM ${staging} s WHERE ${this.keyMatch(layout)})`,
+          [...replaced],
+        );
+      }
+    } finally {
+      await this.unstage(conn, staging);
     }
   }
 

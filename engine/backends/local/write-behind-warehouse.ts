@@ -84,7 +84,7 @@ export class WriteBehindWarehouse implements Warehouse, FlushParticipant {
     if (missing.length) {
       const job = (async () => {
         const rows = (await this.disk.read(table, { partitions: missing })) as PlainRow[];
-        const byPartition = new Map(missing.map((d) => [d, new CachedPartition(layout, d)] as const));
+        const byPartition = new Map(missing.map((d) => [d, new CachedPartition(table, layout, d)] as const));
         const col = layout.partitionColumn.name;
         for (const r of rows) byPartition.get(String(r[col]))?.rows.set(keyOf(layout, r), r);
         for (const [d, p] of byPartition) {
@@ -214,26 +214,31 @@ export class WriteBehindWarehouse implements Warehouse, FlushParticipant {
 
   take(): PendingChanges | undefined {
     if (!this.dirty.size) return undefined;
-    const jobs = [...this.dirty].map((p) => {
-      const replace = p.deletedSince;
+    // Per table: the rows to upsert (a replaced partition's whole content) and the replaced partitions.
+    const byTable = new Map<string, { table: TablePlan; parts: CachedPartition[]; rows: Array<{ p: CachedPartition; rows: PlainRow[] }>; replaced: string[] }>();
+    for (const p of this.dirty) {
+      let t = byTable.get(p.table.ref);
+      if (!t) byTable.set(p.table.ref, (t = { table: p.table, parts: [], rows: [], replaced: [] }));
       // Row objects are never changed in place (a write sets new ones), so references are a snapshot.
-      const rows = replace ? [...p.rows.values()] : [...p.touched].map((k) => p.rows.get(k)!);
+      t.rows.push({ p, rows: p.deletedSince ? [...p.rows.values()] : [...p.touched].map((k) => p.rows.get(k)!) });
+      if (p.deletedSince) t.replaced.push(p.partition);
+      t.parts.push(p);
       p.touched = new Set();
       p.deletedSince = false;
       p.inFlight++;
-      return { p, replace, rows };
-    });
+    }
     this.dirty.clear();
+    const tables = [...byTable.values()];
     return {
       persist: async (conn: DuckConn) => {
-        for (const { p, replace, rows } of jobs) {
-          const encoded = encodeRows(p.layout, p.partition, rows);
-          await this.disk.apply(conn, p.layout, { partition: p.partition, rows: [], mode: replace ? 'replace' : 'upsert' }, encoded);
+        for (const t of tables) {
+          const encoded = t.rows.flatMap(({ p, rows }) => encodeRows(p.layout, p.partition, rows));
+          await this.disk.persist(conn, t.table, encoded, t.replaced);
         }
       },
       settled: (ok) => {
-        for (const { p } of jobs) p.inFlight--;
-        if (ok) this.counts.partitionsFlushed += jobs.length;
+        for (const t of tables) for (const p of t.parts) p.inFlight--;
+        if (ok) this.counts.partitionsFlushed += tables.reduce((n, t) => n + t.parts.length, 0);
       },
     };
   }
