@@ -6,7 +6,7 @@
 import type { Backends } from '../ports.js';
 import { Engine } from '../runtime/engine.js';
 import { ModuleExecutor } from '../runtime/executor.js';
-import { leaseTtl } from '../runtime/local.js';
+import { leaseTtl } from '../runtime/lease-ttl.js';
 import { backendEnv, type ServeSettings } from '../service/settings.js';
 import type { Plan } from '../spec/plan.js';
 import { CommandFailed } from './errors.js';

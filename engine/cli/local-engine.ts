@@ -3,7 +3,7 @@
 // started for the command), and a log printer for alerts.
 import path from 'node:path';
 import { LocalServiceError, provideServices, type ProvidedServices } from '../devkit/services.js';
-import { openLocalEngine, type LocalEngine } from '../runtime/local.js';
+import type { LocalEngine } from '../runtime/local.js';
 import type { Plan } from '../spec/plan.js';
 import { CommandFailed, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -45,6 +45,8 @@ export async function withLocalEngine<T>(io: CliIO, spec: string | Plan | undefi
   try {
     let local: LocalEngine;
     try {
+      // Loaded here: DuckDB is most of a command's start-up, and validate, graph or ls never need it.
+      const { openLocalEngine } = await import('../runtime/local.js');
       local = await openLocalEngine({ plan, dir, env: { ...io.env, ...provided?.env } });
     } catch (e) {
       throw lockError(e, dir) ?? e;

@@ -1,12 +1,12 @@
 // The engine on the embedded default: DuckDB + files + the in-process bus, wired and subscribed.
 import { openLocalBackends, type LocalBackends } from '../backends/local/index.js';
 import type { Clock } from '../ports.js';
+import { leaseTtl } from './lease-ttl.js';
 import type { Plan } from '../spec/plan.js';
 import { Engine } from './engine.js';
 import { ModuleExecutor, type Executor } from './executor.js';
 import type { EngineFaults } from './faults.js';
 import { processRunner } from './runner.js';
-import { parseDuration } from '../spec/duration.js';
 
 export interface LocalEngineOptions {
   plan: Plan;
@@ -30,15 +30,6 @@ export interface LocalEngine {
   close(): Promise<void>;
   /** Messages of a killed earlier process this one adopted when it opened. */
   recovered: number;
-}
-
-/** PIPELINE_LEASE_TTL (a duration such as 30s): how long a lease lives without its heartbeat (any backend). */
-export function leaseTtl(env: Record<string, string | undefined>): number | undefined {
-  const raw = env.PIPELINE_LEASE_TTL;
-  if (raw === undefined || raw === '') return undefined;
-  const ms = parseDuration(raw);
-  if (ms === undefined || ms <= 0) throw new Error(`PIPELINE_LEASE_TTL=${JSON.stringify(raw)} is not a duration (e.g. 30s, 2m)`);
-  return ms;
 }
 
 export async function openLocalEngine(opts: LocalEngineOptions): Promise<LocalEngine> {

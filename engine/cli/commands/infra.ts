@@ -2,14 +2,12 @@
 // topology derived from the spec (engine/infra/topology.ts), created on the emulator or compared
 // with a project. Production infrastructure is applied with Terraform (infra/terraform, generated).
 import type { Command } from 'commander';
-import { applyPubSub } from '../../infra/apply.js';
 import { diffPubSub, formatDrift, ownedBy } from '../../infra/diff.js';
-import { desiredState, pubsubClient, readLiveState, type TargetOptions } from '../../infra/pubsub-state.js';
+import type { pubsubClient, TargetOptions } from '../../infra/pubsub-state.js';
 import { serviceAccountEmail, topologyOf, type Topology } from '../../infra/topology.js';
 import type { Plan } from '../../spec/plan.js';
 import { CommandFailed, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
-import { requireGoogleCredentials } from '../google-credentials.js';
 import { requirePlan } from '../spec-file.js';
 import type { Registrar } from './registrar.js';
 
@@ -47,10 +45,14 @@ function target(io: CliIO, plan: Plan, t: Topology, o: InfraOptions, command: 'a
   };
 }
 
+// The Google clients load only when a command talks to Google Cloud (about a second of start-up).
+const pubsubState = () => import('../../infra/pubsub-state.js');
+
 async function withClient<T>(tg: Target, fn: (client: ReturnType<typeof pubsubClient>) => Promise<T>): Promise<T> {
   // The emulator needs no credentials: skip the metadata-server probe (and its warning).
   if (tg.emulatorHost) process.env.METADATA_SERVER_DETECTION ??= 'none';
-  else await requireGoogleCredentials(`infra diff on ${tg.label}`);
+  else await (await import('../google-credentials.js')).requireGoogleCredentials(`infra diff on ${tg.label}`);
+  const { pubsubClient } = await pubsubState();
   const client = pubsubClient({ project: tg.project, emulatorHost: tg.emulatorHost });
   try {
     return await fn(client);
@@ -65,6 +67,7 @@ async function withClient<T>(tg: Target, fn: (client: ReturnType<typeof pubsubCl
 async function apply(io: CliIO, plan: Plan, o: InfraOptions): Promise<void> {
   const t = topologyOf(plan);
   const tg = target(io, plan, t, o, 'apply');
+  const [{ applyPubSub }, { desiredState }] = await Promise.all([import('../../infra/apply.js'), pubsubState()]);
   const result = await withClient(tg, (client) => applyPubSub(client, desiredState(t, tg.options), ownedBy(t, plan.project.topicPrefix)));
   for (const c of result.changes) io.out(`${c.action === 'create' ? 'created' : 'updated'} ${c.resource} ${c.name}${c.detail ? `: ${c.detail}` : ''}`);
   for (const x of result.extras) io.out(`note: ${formatDrift(x)}; left in place`);
@@ -76,6 +79,7 @@ async function apply(io: CliIO, plan: Plan, o: InfraOptions): Promise<void> {
 async function diff(io: CliIO, plan: Plan, o: InfraOptions): Promise<void> {
   const t = topologyOf(plan);
   const tg = target(io, plan, t, o, 'diff');
+  const { desiredState, readLiveState } = await pubsubState();
   const desired = desiredState(t, tg.options);
   const live = await withClient(tg, (client) => readLiveState(client));
   const drift = diffPubSub(desired, live, ownedBy(t, plan.project.topicPrefix));

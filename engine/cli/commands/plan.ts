@@ -1,6 +1,5 @@
 // `pipeline plan`: a dry run of the cascade an event would set in motion, with no side effects.
 import { existsSync, readFileSync } from 'node:fs';
-import { DuckDbStateStore, openDuckDb } from '../../backends/local/index.js';
 import type { Plan } from '../../spec/plan.js';
 import type { CliIO } from '../io.js';
 import { stateDir } from '../local-engine.js';
@@ -72,6 +71,8 @@ async function localSeed(io: CliIO, plan: Plan): Promise<{ file: string; docs: R
   if (!existsSync(file)) return undefined;
   refuseWhileServing(stateDir(io, plan), 'plan (--no-local-state plans from an empty state)');
   try {
+    // DuckDB loads only when a state file is read (a second of start-up for every other command).
+    const { DuckDbStateStore, openDuckDb } = await import('../../backends/local/index.js');
     const db = await openDuckDb(file);
     try {
       return { file: path.relative(io.cwd, file) || file, docs: await new DuckDbStateStore(db).dumpAll() };

@@ -5,13 +5,11 @@
 // the rest (leases released, runs requested again), flush the log, close the clients, exit 0.
 import { Option } from 'commander';
 import { backendEnv, resolveServeSettings, SERVE_SETTINGS, SettingError, SHUTDOWN, type SettingKey } from '../../service/settings.js';
-import { startService } from '../../service/start.js';
 import { UsageError } from '../errors.js';
 import { parseDate } from '../args.js';
 import type { ServiceLogger } from '../../service/log.js';
 import { stateDir } from '../local-engine.js';
 import { recordServe, refuseWhileServing, unrecordServe } from '../serve-record.js';
-import { requireGoogleCredentials } from '../google-credentials.js';
 import { requirePlan } from '../spec-file.js';
 import type { Registrar } from './registrar.js';
 
@@ -34,8 +32,9 @@ export const serve: Registrar = (program, io) => {
       const plan = requirePlan(io, program.opts().file as string | undefined);
       // Every Google service pointed at an emulator or a local endpoint (tests): no credentials needed.
       const local = ['PUBSUB_EMULATOR_HOST', 'FIRESTORE_EMULATOR_HOST', 'PIPELINE_BIGQUERY_ENDPOINT', 'PIPELINE_STORAGE_ENDPOINT'].every((v) => io.env[v]);
-      if (settings.backend === 'gcp' && !local) await requireGoogleCredentials('serve --backend gcp', io.env);
+      if (settings.backend === 'gcp' && !local) await (await import('../google-credentials.js')).requireGoogleCredentials('serve --backend gcp', io.env);
       if (settings.backend === 'local') refuseWhileServing(stateDir(io, plan), 'a second serve');
+      const { startService } = await import('../../service/start.js');
       const running = await startService({
         plan, backend: settings.backend, port: settings.port, host: settings.host,
         env: backendEnv(settings, io.env, plan),
@@ -68,6 +67,7 @@ export const serve: Registrar = (program, io) => {
       if (!/^\d+$/.test(opts.port) || port > 65535) throw new UsageError(`--port ${JSON.stringify(opts.port)} is not a port`, '--port N (0..65535; 0 = any free port)');
       const date = opts.date === undefined ? undefined : parseDate(opts.date);
       const plan = requirePlan(io, program.opts().file as string | undefined);
+      const { startService } = await import('../../service/start.js');
       const running = await startService({
         plan, backend: 'local', port, host: '127.0.0.1', env: io.env, dir: stateDir(io, plan), background: false, publicStatus: true,
         logger: { log: (severity, message) => { if (severity === 'ERROR' || severity === 'WARNING') io.err(message); } } satisfies ServiceLogger,
