@@ -216,6 +216,15 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  /** The partitions that hold rows (as text, the form partitions travel in). */
+  async partitionsWithRows(table: TablePlan): Promise<Set<string>> {
+    const layout = await this.prepare(table);
+    this.count.queries++;
+    const col = ident(layout.partitionColumn.name);
+    const rows = await this.db.all(`SELECT DISTINCT CAST(${col} AS VARCHAR) AS p FROM ${layout.sql}`);
+    return new Set(rows.map((r) => String(r.p)));
+  }
+
   async stats(table: TablePlan, partition: string): Promise<PartitionStats> {
     const layout = await this.prepare(table);
     this.count.queries++;

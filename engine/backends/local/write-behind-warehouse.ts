@@ -44,6 +44,9 @@ export class WriteBehindWarehouse implements Warehouse, FlushParticipant {
   private readonly loading = new Map<string, Promise<void>>();
   private readonly dirty = new Set<CachedPartition>();
   private readonly verdicts = new Map<string, string | undefined>();
+  /** Per table, the partitions DuckDB has rows in (read once): a partition outside it loads without a query. */
+  private readonly onDisk = new Map<string, Promise<Set<string>>>();
+  private readonly onDiskKnown = new Map<string, Set<string>>();
   private cachedRows = 0;
   readonly counts: WriteBehindCounters = { cachedWrites: 0, writesThrough: 0, cachedReads: 0, loads: 0, evictions: 0, partitionsFlushed: 0 };
 
@@ -63,6 +66,8 @@ export class WriteBehindWarehouse implements Warehouse, FlushParticipant {
     await this.flusher.flush();
     for (const [k, p] of this.parts) if (p.clean) this.drop(k, p);
     this.verdicts.clear();
+    this.onDisk.clear();
+    this.onDiskKnown.clear();
     await this.disk.ensureTables(plan);
   }
 
@@ -83,7 +88,20 @@ export class WriteBehindWarehouse implements Warehouse, FlushParticipant {
     const missing = partitions.filter((d) => !this.parts.has(`${table.ref}\0${d}`) && !this.loading.has(`${table.ref}\0${d}`));
     if (missing.length) {
       const job = (async () => {
-        const rows = (await this.disk.read(table, { partitions: missing })) as PlainRow[];
+        // A new partition (a new day) is empty: no query for it. The set only grows, with every partition
+        // this process writes rows to; a partition emptied since only costs one query. Only where the
+        // partition column's text is the partition's (a date or a string column).
+        let toRead = missing;
+        if (layout.partitionColumn.type === 'date' || layout.partitionColumn.type === 'string') {
+          let known = this.onDisk.get(table.ref);
+          if (!known) {
+            this.onDisk.set(table.ref, (known = this.disk.partitionsWithRows(table)));
+            void known.then((set) => this.onDiskKnown.set(table.ref, set), () => this.onDisk.delete(table.ref));
+          }
+          const stored = await known;
+          toRead = missing.filter((d) => stored.has(d));
+        }
+        const rows = toRead.length ? ((await this.disk.read(table, { partitions: toRead })) as PlainRow[]) : [];
         const byPartition = new Map(missing.map((d) => [d, new CachedPartition(table, layout, d)] as const));
         const col = layout.partitionColumn.name;
         for (const r of rows) byPartition.get(String(r[col]))?.rows.set(keyOf(layout, r), r);
@@ -179,6 +197,8 @@ export class WriteBehindWarehouse implements Warehouse, FlushParticipant {
     }
     this.cachedRows += inserted - deleted;
     this.counts.cachedWrites++;
+    // Before the partition can be evicted (it is not clean until flushed), so a reload reads it.
+    if (part.rows.size) this.onDiskKnown.get(table.ref)?.add(request.partition);
     if (!part.clean) {
       this.dirty.add(part);
       this.flusher.schedule();
