@@ -11,8 +11,9 @@ import { reconcile } from '../runtime/reconciler.js';
 import type { RunRecord } from '../runtime/records.js';
 import { unfinishedText, unfinishedWork, type Unfinished } from '../runtime/unfinished.js';
 import type { Plan } from '../spec/plan.js';
-import { UsageError } from './errors.js';
+import { CommandFailed, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
+import { withLocalEngine } from './local-engine.js';
 import { cascadeSummary, type CascadeSummary, type EarlierFailure } from './render/cascade-summary.js';
 import { earlierFailureLines, failureLines, liveFailureLine } from './render/failures.js';
 import { processorLogLine } from './render/log-line.js';
@@ -135,4 +136,22 @@ export async function reportEnd(local: LocalEngine, end: CascadeEnd, io: CliIO, 
   if (earlier.length) io.err(`failed for good earlier (${earlier.length}):\n${earlier.join('\n')}`);
   if (open.length) io.err(`unfinished work (${open.length}):\n${open.slice(0, 20).map(unfinishedText).join('\n')}${open.length > 20 ? `\n  … and ${open.length - 20} more` : ''}\n(see \`pipeline status --date D\`; \`pipeline reconcile\` repairs what a crash left)`);
   return failed.length + earlier.length + open.length > 0;
+}
+
+/**
+ * The frame of `run` and `backfill`: stdout kept for the document with `--json`, the local engine with
+ * the spec's services, what a killed earlier run left repaired, then `body` (given when it started),
+ * which returns whether the command failed (exit 1).
+ */
+export async function cascadeCommand(io: CliIO, plan: Plan, dates: string[], flags: OutputFlags, body: (local: LocalEngine, started: number) => Promise<boolean>): Promise<void> {
+  const restore = keepStdoutForJson(flags);
+  try {
+    await withLocalEngine(io, plan, async (local) => {
+      const started = Date.now();
+      await repair(local, dates, io);
+      if (await body(local, started)) throw new CommandFailed('', 1);
+    }, { services: true });
+  } finally {
+    restore();
+  }
 }

@@ -3,10 +3,8 @@
 // resumable by fingerprint). Both take `--verbose` and `--json` (cascade-command.ts).
 import { runCascade } from '../../runtime/cascade.js';
 import { parsePhase, parsePositiveInt, parseProcessor, parseRange } from '../args.js';
-import { follow, keepStdoutForJson, OUTPUT_OPTIONS, repair, reportEnd, RETRY_OPTIONS, retryPlan, type CascadeFlags } from '../cascade-command.js';
-import { CommandFailed } from '../errors.js';
+import { cascadeCommand, follow, OUTPUT_OPTIONS, reportEnd, RETRY_OPTIONS, retryPlan, type CascadeFlags } from '../cascade-command.js';
 import { examples } from '../examples.js';
-import { withLocalEngine } from '../local-engine.js';
 import { requirePlan } from '../spec-file.js';
 import { summarize } from '../render/cascade.js';
 import { startProgress } from '../render/progress.js';
@@ -33,29 +31,21 @@ export const run: Registrar = (program, io) => {
       const processors = opts.processors?.split(',').map((s) => parseProcessor(spec, s.trim()));
       const fromPhase = opts.fromPhase === undefined ? undefined : parsePhase(spec, opts.fromPhase, '--from-phase');
       const plan = retryPlan(spec, opts);
-      const restore = keepStdoutForJson(opts);
-      try {
-        await withLocalEngine(io, plan, async (local) => {
-          const started = Date.now();
-          let done = 0;
-          await repair(local, dates, io);
-          const stop = follow(local, io, opts);
-          const entries = await runCascade(local, {
-            dates, processors, fromPhase, force: opts.force,
-            onDateDone: (d) => {
-              done++;
-              if (!opts.json) io.err(`  ${d} done`);
-            },
-          }).finally(stop);
-          const failed = await reportEnd(local, { command: 'run', dates, datesDone: done, started, entries }, io, opts, () => {
-            io.out(summarize(plan, entries));
-            io.out(`${dates.length} date(s) in ${((Date.now() - started) / 1000).toFixed(1)}s; state in ${local.backends.dir}`);
-          });
-          if (failed) throw new CommandFailed('', 1);
-        }, { services: true });
-      } finally {
-        restore();
-      }
+      await cascadeCommand(io, plan, dates, opts, async (local, started) => {
+        let done = 0;
+        const stop = follow(local, io, opts);
+        const entries = await runCascade(local, {
+          dates, processors, fromPhase, force: opts.force,
+          onDateDone: (d) => {
+            done++;
+            if (!opts.json) io.err(`  ${d} done`);
+          },
+        }).finally(stop);
+        return reportEnd(local, { command: 'run', dates, datesDone: done, started, entries }, io, opts, () => {
+          io.out(summarize(plan, entries));
+          io.out(`${dates.length} date(s) in ${((Date.now() - started) / 1000).toFixed(1)}s; state in ${local.backends.dir}`);
+        });
+      });
     });
 
   examples(program
@@ -77,29 +67,21 @@ export const run: Registrar = (program, io) => {
       const spec = requirePlan(io, program.opts().file as string | undefined);
       const stopAfter = opts.stopAfter === undefined ? undefined : parsePhase(spec, opts.stopAfter, '--stop-after');
       const plan = retryPlan(spec, opts);
-      const restore = keepStdoutForJson(opts);
-      try {
-        await withLocalEngine(io, plan, async (local) => {
-          const started = Date.now();
-          let done = 0;
-          await repair(local, dates, io);
-          const progress = startProgress(io, { total: dates.length, style: opts.json ? 'none' : io.interactive ? 'bar' : 'lines' });
-          const stop = follow(local, io, opts, (e) => progress.observe(e));
-          const entries = await runCascade(local, {
-            dates, concurrency, onlyIfNotDone: true, backfill: { mode: true, reason: opts.reason, ...(stopAfter ? { stopAfter } : {}) },
-            onDateDone: (d) => {
-              done++;
-              progress.dateDone(d);
-            },
-          }).finally(() => {
-            stop();
-            progress.stop();
-          });
-          const failed = await reportEnd(local, { command: 'backfill', dates, datesDone: done, started, entries }, io, opts, () => io.out(summarize(plan, entries)));
-          if (failed) throw new CommandFailed('', 1);
-        }, { services: true });
-      } finally {
-        restore();
-      }
+      await cascadeCommand(io, plan, dates, opts, async (local, started) => {
+        let done = 0;
+        const progress = startProgress(io, { total: dates.length, style: opts.json ? 'none' : io.interactive ? 'bar' : 'lines' });
+        const stop = follow(local, io, opts, (e) => progress.observe(e));
+        const entries = await runCascade(local, {
+          dates, concurrency, onlyIfNotDone: true, backfill: { mode: true, reason: opts.reason, ...(stopAfter ? { stopAfter } : {}) },
+          onDateDone: (d) => {
+            done++;
+            progress.dateDone(d);
+          },
+        }).finally(() => {
+          stop();
+          progress.stop();
+        });
+        return reportEnd(local, { command: 'backfill', dates, datesDone: done, started, entries }, io, opts, () => io.out(summarize(plan, entries)));
+      });
     });
 };
