@@ -7,6 +7,8 @@ export interface CliIO {
   cwd: string;
   env: Record<string, string | undefined>;
   color: boolean;
+  /** stdout is a terminal: progress may redraw a bar (otherwise it prints lines). */
+  interactive?: boolean;
 }
 
 export function processIO(): CliIO {
@@ -16,6 +18,7 @@ export function processIO(): CliIO {
     cwd: process.cwd(),
     env: process.env,
     color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+    interactive: !!process.stdout.isTTY,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   SourceFormatError, SourceUnavailableError, UndeclaredAccessError,
   type FetchOptions, type FetchedResponse, type ProcessorContext, type StoredObjectView,
 } from './processor.js';
+import type { RunLogLine } from './error-location.js';
 import { ids } from './keys.js';
 import { contentHash } from './rows.js';
 
@@ -30,10 +31,11 @@ export interface Collected {
   wroteRows: boolean;
   /** collection ref → path → content hash (objects and documents written by this run). */
   written: Map<string, Map<string, string>>;
-  logs: Array<{ level: string; message: string; detail?: Record<string, unknown> }>;
+  logs: RunLogLine[];
 }
 
-export function buildContext(plan: Plan, backends: Backends, run: RunInfo, env: Record<string, string | undefined>): { ctx: ProcessorContext; collected: Collected } {
+/** `onLog` sees each log line as the processor writes it (the CLI's `--verbose`), before the run ends. */
+export function buildContext(plan: Plan, backends: Backends, run: RunInfo, env: Record<string, string | undefined>, onLog?: (line: RunLogLine) => void): { ctx: ProcessorContext; collected: Collected } {
   const p = run.processor;
   const collected: Collected = { rows: [], wroteRows: false, written: new Map(), logs: [] };
   const readsBy = new Map(p.reads.map((r) => [r.asset, r] as const));
@@ -63,7 +65,11 @@ export function buildContext(plan: Plan, backends: Backends, run: RunInfo, env: 
     if (!m) known.set(ref, (m = backends.state.get<{ groups: Record<string, { hash: string }> }>('entity_hashes', ids.hashes(ref, run.partition)).then((d) => d?.groups ?? {})));
     return (await m)[path]?.hash === hash;
   };
-  const log = (level: string) => (message: string, detail?: Record<string, unknown>) => void collected.logs.push({ level, message, detail });
+  const log = (level: string) => (message: string, detail?: Record<string, unknown>) => {
+    const line = { level, message, detail };
+    collected.logs.push(line);
+    onLog?.(line);
+  };
 
   const ctx: ProcessorContext = {
     processor: p.name,

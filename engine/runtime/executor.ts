@@ -7,7 +7,7 @@ import { formatDuration } from '../spec/duration.js';
 import { moduleFile } from '../spec/modules.js';
 import type { Plan } from '../spec/plan.js';
 import { buildContext, type RunInfo } from './context.js';
-import { attachLogs } from './error-location.js';
+import { attachLogs, type RunLogLine } from './error-location.js';
 import { isDefinedProcessor, NonRetryableError, RunTimeoutError, type DefinedProcessor } from './processor.js';
 import { checkRows, keyOf } from './rows.js';
 
@@ -29,8 +29,13 @@ export class ModuleLoadError extends NonRetryableError {
   override name = 'ModuleLoadError';
 }
 
+/** Sees each processor log line as it is written, with the run that wrote it. */
+export type ProcessorLogListener = (run: RunInfo, line: RunLogLine) => void;
+
 export class ModuleExecutor implements Executor {
   private readonly cache = new Map<string, Promise<DefinedProcessor>>();
+  /** Who follows log lines live (the CLI's `--verbose`); the run's record keeps them either way. */
+  readonly logListeners: ProcessorLogListener[] = [];
 
   constructor(private readonly env: Record<string, string | undefined> = process.env, private readonly overrides: Record<string, DefinedProcessor> = {}) {}
 
@@ -59,7 +64,10 @@ export class ModuleExecutor implements Executor {
 
   async execute(plan: Plan, backends: Backends, run: RunInfo): Promise<RunOutput> {
     const def = await this.load(plan, run.processor.name);
-    const { ctx, collected } = buildContext(plan, backends, run, this.env);
+    const { ctx, collected } = buildContext(plan, backends, run, this.env, (line) => {
+      // A follower that throws never fails the run it watches.
+      for (const l of this.logListeners) try { l(run, line); } catch { /* the record keeps the line */ }
+    });
     const p = run.processor;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
