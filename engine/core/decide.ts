@@ -3,7 +3,7 @@
 // Rules (ARCHITECTURE.md §8): 1 readiness, 2 fingerprint, 3 lease, 4 rerun-requested, 7 backfill.
 import { formatDuration } from '../spec/duration.js';
 import type { Plan, ProcessorPlan, ReadPlan } from '../spec/plan.js';
-import { windowPartitions } from './dates.js';
+import { addDays, instantOf, isDate, windowPartitions } from './dates.js';
 import { hash128 } from './hash.js';
 import { scopeCovers, scopeText } from './scope.js';
 import type {
@@ -55,8 +55,13 @@ export function phaseAfter(plan: Plan, p: ProcessorPlan, stopAfter: string | und
   return limit !== undefined && p.phaseNumber > limit.number;
 }
 
-/** Evaluate one read against the snapshot (rule 1). */
-export function evaluateRead(read: ReadPlan, partition: string, snap: Snapshot, now: number, backfill: boolean): InputSeen & { reason?: string; warning?: string } {
+/**
+ * Evaluate one read against the snapshot (rule 1). `finalAfter`: when the run's partition (a day) ended;
+ * an input last updated after that is final for the day and never stale — freshness limits guard live
+ * partitions against a source that stopped updating, not a re-run of a past date whose inputs were
+ * loaded after the day was over, however long ago.
+ */
+export function evaluateRead(read: ReadPlan, partition: string, snap: Snapshot, now: number, backfill: boolean, finalAfter?: number): InputSeen & { reason?: string; warning?: string } {
   const parts = readPartitions(read, partition);
   const versions: Record<string, number> = {};
   let rows = 0;
@@ -83,7 +88,8 @@ export function evaluateRead(read: ReadPlan, partition: string, snap: Snapshot, 
     if (!read.critical) return { ...seen, status: 'too-few-rows', warning: `optional input ${where} has ${rows} rows, expected at least ${read.minRows}` };
     return { ...seen, status: 'too-few-rows', reason: `critical input ${where} has ${rows} rows, needs at least ${read.minRows}` };
   }
-  if (!backfill && age !== undefined) {
+  const final = finalAfter !== undefined && updatedAt !== undefined && updatedAt >= finalAfter;
+  if (!backfill && age !== undefined && !final) {
     if (read.failAfterMs !== undefined && age > read.failAfterMs) {
       if (read.critical) return { ...seen, status: 'stale', reason: `critical input ${where} was last updated ${formatDuration(age)} ago, past fail_after ${formatDuration(read.failAfterMs)}` };
       return { ...seen, status: 'warn-stale', warning: `optional input ${where} is ${formatDuration(age)} old, past fail_after ${formatDuration(read.failAfterMs)}` };
@@ -116,7 +122,8 @@ export function decide(plan: Plan, cand: Candidate, snap: Snapshot, now: number)
     return { ...base, kind: 'rerun-requested', reasons: [`${p.name} is running for ${cand.partition} (execution ${snap.lease!.token}, lease until ${new Date(snap.lease!.expiresAt).toISOString()}); it re-evaluates when done`] };
 
   const backfill = cand.backfill !== null;
-  const evaluated = p.reads.map((r) => evaluateRead(r, cand.partition, snap, now, backfill));
+  const dayEnded = isDate(cand.partition) ? instantOf(addDays(cand.partition, 1), '00:00', plan.partition.timezone) : undefined;
+  const evaluated = p.reads.map((r) => evaluateRead(r, cand.partition, snap, now, backfill, dayEnded));
   const inputs: InputSeen[] = evaluated.map(({ reason: _r, warning: _w, ...seen }) => seen);
   const warnings = evaluated.flatMap((e) => (e.warning ? [e.warning] : []));
   const fp = fingerprint(p, inputs);

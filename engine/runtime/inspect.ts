@@ -5,6 +5,7 @@
 import { evaluateGate } from '../core/gates.js';
 import { normalize } from '../core/messages.js';
 import { route } from '../core/route.js';
+import { gateBackfill } from '../core/waves.js';
 import type { AttemptState, GateFire, Lease, PartitionVersion, PendingMark } from '../core/types.js';
 import type { DeadLetter, LogEntry } from '../ports.js';
 import type { Engine } from './engine.js';
@@ -175,7 +176,10 @@ export async function status(engine: Engine, partition: string): Promise<StatusR
     const outs = await Promise.all(g.members.map((m) => state.get<PartitionVersion>('versions', ids.version(plan.processors.get(m)!.output, partition))));
     const leases = await Promise.all(g.members.map((m) => state.get<Lease>('leases', ids.lease(m, partition))));
     const fire = await state.get<GateFire>('gate_fires', ids.gateFire(g.name, partition));
-    const dec = evaluateGate(plan, g, partition, { outputs: Object.fromEntries(g.members.map((m, i) => [m, outs[i]] as const)), running: g.members.filter((_, i) => leases[i] && leases[i]!.expiresAt > now), fire }, now, null);
+    const outputs = Object.fromEntries(g.members.map((m, i) => [m, outs[i]] as const));
+    // With the backfill flags the runtime evaluates it with (its members' latest): a gate a backfill's
+    // stop_after holds back is settled on purpose, not stuck.
+    const dec = evaluateGate(plan, g, partition, { outputs, running: g.members.filter((_, i) => leases[i] && leases[i]!.expiresAt > now), fire }, now, gateBackfill({ outputs }));
     const present = outs.filter((o) => o);
     const settled = g.members.filter((_, i) => outs[i] && !(leases[i] && leases[i]!.expiresAt > now)).length;
     const firstAt = present.length ? Math.min(...present.map((o) => o!.updatedAt)) : undefined;

@@ -59,6 +59,14 @@ describe('decide: readiness (§8.1)', () => {
     assert.equal(d.inputs[0]!.status, 'stale');
   });
 
+  it('never holds fail_after against an input updated after its partition\'s day ended: a past date re-run a year later', () => {
+    const dayOver = Date.parse(`${D}T00:00:00-05:00`) + 24 * HOUR; // the tiny plan partitions by New York days (EST in November)
+    const yearLater = dayOver + 365 * 24 * HOUR;
+    assert.equal(decideAt(plan, boxArrived(), fresh().version('raw.box', D, { updatedAt: dayOver }), yearLater).kind, 'run');
+    const d = decideAt(plan, boxArrived(), fresh().version('raw.box', D, { updatedAt: dayOver - 1 }), yearLater);
+    assert.equal(d.kind, 'fail:stale', 'loaded during the day and never again: the source stopped');
+  });
+
   it('is not stale exactly at fail_after', () => {
     const d = decideAt(plan, boxArrived(), fresh().version('raw.box', D, { updatedAt: T0 - 36 * HOUR }));
     assert.equal(d.kind, 'run');

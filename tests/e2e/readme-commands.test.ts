@@ -38,16 +38,7 @@ const SUBSTITUTIONS: Record<string, Substitution> = {
  * README commands that fail today for a known reason, outside this test's area: each must still fail
  * this way (so a fix makes this test ask for the entry's removal), and the lead tracks the fix.
  */
-const KNOWN_FAILURES: Record<string, { output: RegExp; why: string }> = {
-  'npx pipeline run --date 2025-11-15 --processors player_game_summary --force --fail-fast': {
-    output: /player_game_summary not run for 2025-11-15: stale input: critical input \S+ for 2025-11-15 was last updated \d+d/,
-    why: 'the demo stamps its versions with its game-day clock (2025-11-22) in the state the CLI shares, and the CLI judges fail_after by the wall clock: after the demo every forced analytics run of a sample date is stale',
-  },
-  'npx pipeline status --date 2025-11-15': {
-    output: /phase3_complete\s+stuck\s+all 5 members done/,
-    why: 'the demo backfilled 2025-11-15 with --stop-after analytics, and status (engine/runtime/inspect.ts) counts the gate that backfill held back on purpose as stuck, exit 1',
-  },
-};
+const KNOWN_FAILURES: Record<string, { output: RegExp; why: string }> = {};
 
 describe('README.md, every command in order on a fresh copy after the demo', () => {
   let tmp: string;
