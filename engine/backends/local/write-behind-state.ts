@@ -35,6 +35,7 @@ export class WriteBehindStateStore implements StateStore {
       const wrapped: StateTx = {
         get: (c, id) => tx.get(c, id),
         getMany: (c, ids) => tx.getMany(c, ids),
+        getAll: (keys) => tx.getAll(keys),
         query: (c, f) => tx.query(c, f),
         set: (c, id, doc) => {
           writes.push([c, id, doc]);
