@@ -14,6 +14,8 @@ export interface SiteStats {
   calls: number;
   attempts: number;
   rpcs: number;
+  /** Batched document reads (BatchGetDocuments) inside transactions: one per attempt when it reads up front. */
+  batchGets: number;
   reads: number;
   writes: number;
 }
@@ -73,7 +75,7 @@ export class MeteredState implements StateStore {
 
   private stats(site: string): SiteStats {
     let s = this.sites.get(site);
-    if (!s) this.sites.set(site, (s = { calls: 0, attempts: 0, rpcs: 0, reads: 0, writes: 0 }));
+    if (!s) this.sites.set(site, (s = { calls: 0, attempts: 0, rpcs: 0, batchGets: 0, reads: 0, writes: 0 }));
     return s;
   }
 
@@ -105,6 +107,7 @@ export class MeteredState implements StateStore {
         return out;
       } finally {
         s.rpcs += counts.rpcs;
+        s.batchGets += counts.batchGets;
         s.reads += counts.reads;
       }
     });
@@ -179,7 +182,7 @@ export const engineSite = (site: string) => !site.startsWith('GET ') && !/(\.tes
 
 /** Sum of several sites' stats. */
 export function total(stats: Iterable<SiteStats>): SiteStats {
-  const t: SiteStats = { calls: 0, attempts: 0, rpcs: 0, reads: 0, writes: 0 };
+  const t: SiteStats = { calls: 0, attempts: 0, rpcs: 0, batchGets: 0, reads: 0, writes: 0 };
   for (const s of stats) for (const k of Object.keys(t) as Array<keyof SiteStats>) t[k] += s[k];
   return t;
 }

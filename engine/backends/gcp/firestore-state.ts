@@ -56,9 +56,10 @@ export interface FirestoreOps {
   commits: number;
 }
 
-/** What one transaction attempt read: round trips (batched gets + queries) and documents. */
+/** What one transaction attempt read: round trips (batched gets + queries), batched gets, documents. */
 export interface TxReadCounts {
   rpcs: number;
+  batchGets: number;
   reads: number;
 }
 
@@ -158,7 +159,7 @@ export class FirestoreTx implements StateTx {
   /** Stored documents this attempt read (or is reading), by key: read once, then served from here. */
   private readonly read = new Map<string, Promise<Doc | undefined>>();
   /** This attempt's read round trips (batched gets and queries) and documents read. */
-  readonly counts: TxReadCounts = { rpcs: 0, reads: 0 };
+  readonly counts: TxReadCounts = { rpcs: 0, batchGets: 0, reads: 0 };
   finished = false;
 
   constructor(
@@ -191,6 +192,7 @@ export class FirestoreTx implements StateTx {
       const batch = [...fresh.values()];
       const snaps = this.t.getAll(...batch.map((k) => this.store.ref(k.collection, k.id)));
       this.counts.rpcs++;
+      this.counts.batchGets++;
       // Concurrent reads of the same documents wait for this one rather than asking again.
       batch.forEach((k, i) => {
         const doc = snaps.then((s) => fromFirestore<Doc>(s[i]!.data()));
