@@ -96,9 +96,25 @@ export interface Filter {
   limit?: number;
 }
 
+/** One state document: the unit of a multi-document read. */
+export interface DocKey {
+  collection: Collection;
+  id: string;
+}
+
+/**
+ * A transaction remembers what it read: a later get/getMany of a document it already read sees the
+ * same stored value (overlaid with its own writes) and costs no further round trip. So a caller can
+ * read everything it knows it will need in one `getAll` and keep reading document by document.
+ */
 export interface StateTx {
   get<T>(collection: Collection, id: string): Promise<T | undefined>;
   getMany<T>(collection: Collection, ids: string[]): Promise<(T | undefined)[]>;
+  /**
+   * Documents of any collections in ONE round trip (Firestore: one BatchGetDocuments): one result per
+   * key in the order given (a repeated key repeats its result), undefined where a document is missing.
+   */
+  getAll(keys: readonly DocKey[]): Promise<unknown[]>;
   query<T>(collection: Collection, filter: Filter): Promise<T[]>;
   /** Buffered, applied at commit. */
   set<T extends object>(collection: Collection, id: string, doc: T): void;

@@ -14,6 +14,7 @@ import type { OutboxEntry } from './outbox.js';
 import type { RunRecord } from './records.js';
 import { runnerText } from './runner.js';
 import { closeCovered, settleStageInTx, type StageSettled } from './settle.js';
+import { claimReads } from './prefetch.js';
 import { loadSnapshot } from './snapshot.js';
 import { writeMark } from './tickets.js';
 import { loadWaveView } from './wave-view.js';
@@ -47,6 +48,7 @@ export async function claim(host: EngineHost, cand: Candidate, p: ProcessorPlan,
     // Each attempt reads the clock anew: a contended transaction retried for seconds must not write a
     // lease that is already (nearly) expired when it commits.
     const now = host.now();
+    await tx.getAll(claimReads(plan, p, cand.partition)); // one round trip; the reads below are served from it
     const snap = await loadSnapshot(tx, p, cand.partition);
     if (snap.lease?.runner && host.liveness(snap.lease.runner) === false) snap.leaseHolderGone = true;
     let mark = await tx.get<PendingMark>('pending', ids.pending(p.name, cand.partition));

@@ -14,6 +14,7 @@ import { evaluateChecks } from './checks.js';
 import { errorLocation, errorText, logsOf } from './error-location.js';
 import type { EngineHost } from './host.js';
 import { ids } from './keys.js';
+import { completionReads, downstreamOf } from './prefetch.js';
 import { LeaseLostError } from './processor.js';
 import type { RunRecord } from './records.js';
 import { entityGroups } from './rows.js';
@@ -52,6 +53,7 @@ export async function complete(host: EngineHost, cand: Candidate, p: ProcessorPl
   const now = host.now();
   const groups = outputGroups(host, p, output);
   const result = await backends.state.transaction(async (tx) => {
+    await tx.getAll(completionReads(plan, p, cand.partition, executionId)); // one round trip; the reads below are served from it
     const lease = await tx.get<Lease>('leases', ids.lease(p.name, cand.partition));
     if (!lease || lease.token !== executionId) return { fenced: true as const };
     const events: AssetUpdated[] = [];
@@ -101,8 +103,10 @@ export async function complete(host: EngineHost, cand: Candidate, p: ProcessorPl
     const rest = uncovered(mark, lease.covers);
     const outgoing: Array<AssetUpdated | RunRequested> = [...events];
     if (rest) outgoing.push(settlingRequest(host, rest, 'rerun-requested', now));
+    // Held downstream work (read with the batch above, before this transaction's own writes) is released after the commit.
+    const held = (await tx.getMany<PendingMark>('pending', downstreamOf(plan, p).map((q) => ids.pending(q, cand.partition)))).some((m) => m?.deferred);
     const st = await settleStageInTx(host, tx, p, cand.partition, lease.context.stage, 'succeeded', executionId, now);
-    return { fenced: false as const, entries: [...st.entries, ...(await emitInTx(host, tx, outgoing, now))], stage: st.settled, events, rowsWritten, changed: changedAll, rerun: !!rest };
+    return { fenced: false as const, entries: [...st.entries, ...(await emitInTx(host, tx, outgoing, now))], stage: st.settled, events, rowsWritten, changed: changedAll, rerun: !!rest, held };
   });
   if (result.fenced) {
     await markFenced(host, executionId, 'completion refused: the lease belongs to another runner');
@@ -119,7 +123,7 @@ export async function complete(host: EngineHost, cand: Candidate, p: ProcessorPl
   });
   recordStageStep(host, cand.partition, result.stage);
   if (p.table) await evaluateChecks(host, p.table, cand.partition);
-  await afterSettle(host, p.name, cand.partition);
+  await afterSettle(host, p.name, cand.partition, { release: result.held });
   return { kind: 'done' };
 }
 

@@ -15,10 +15,13 @@ import type { OutboxEntry } from './outbox.js';
 import { emitInTx, settlingRequest, writeMark } from './tickets.js';
 import { loadWaveView } from './wave-view.js';
 
-/** After `processor` settled for `partition`: evaluate the gates after it, then release what it held. */
-export async function afterSettle(host: EngineHost, processor: string, partition: string): Promise<void> {
+/**
+ * After `processor` settled for `partition`: evaluate the gates after it, then release what it held
+ * (`release: false` when the settling transaction saw nothing held downstream of it).
+ */
+export async function afterSettle(host: EngineHost, processor: string, partition: string, opts: { release?: boolean } = {}): Promise<void> {
   for (const g of waveGraph(host.plan).gatesAfter.get(processor) ?? []) await evaluateGateNow(host, host.plan.gates.get(g)!, partition);
-  await releaseHeld(host, partition, processor);
+  if (opts.release !== false) await releaseHeld(host, partition, processor);
 }
 
 /**

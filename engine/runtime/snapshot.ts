@@ -3,9 +3,20 @@
 // the last success, the lease and the attempts. Never the warehouse.
 import { readsNeeded, versionKey, type Snapshot } from '../core/decide.js';
 import type { AttemptState, LastSuccess, Lease, PartitionVersion } from '../core/types.js';
-import type { StateTx } from '../ports.js';
+import type { DocKey, StateTx } from '../ports.js';
 import type { ProcessorPlan } from '../spec/plan.js';
 import { ids } from './keys.js';
+
+/** The documents loadSnapshot reads one by one (window inputs are range queries, not listed). */
+export function snapshotKeys(p: ProcessorPlan, partition: string): DocKey[] {
+  const keys: DocKey[] = readsNeeded(p, partition).filter((n) => n.partitions.length === 1).map((n) => ({ collection: 'versions', id: ids.version(n.asset, n.partitions[0]!) }));
+  keys.push(
+    { collection: 'last_success', id: ids.lastSuccess(p.name, partition) },
+    { collection: 'leases', id: ids.lease(p.name, partition) },
+    { collection: 'attempts', id: ids.attempts(p.name, partition) },
+  );
+  return keys;
+}
 
 export async function loadVersions(tx: Pick<StateTx, 'getMany' | 'query'>, p: ProcessorPlan, partition: string): Promise<Map<string, PartitionVersion>> {
   const versions = new Map<string, PartitionVersion>();

@@ -3,9 +3,18 @@
 // the gates asked for, their last fire and their members' primary output versions (one batched get).
 import type { GateView, WaveView } from '../core/waves.js';
 import type { GateFire, PartitionVersion, PendingMark } from '../core/types.js';
-import type { StateTx } from '../ports.js';
+import type { DocKey, StateTx } from '../ports.js';
 import type { Plan } from '../spec/plan.js';
 import { ids } from './keys.js';
+
+/** The documents loadWaveView reads (its pending marks are a query, not listed). */
+export function waveViewKeys(plan: Plan, partition: string, gates: readonly string[]): DocKey[] {
+  const members = [...new Set(gates.flatMap((g) => plan.gates.get(g)!.members))];
+  return [
+    ...members.map((m): DocKey => ({ collection: 'versions', id: ids.version(plan.processors.get(m)!.output, partition) })),
+    ...gates.map((g): DocKey => ({ collection: 'gate_fires', id: ids.gateFire(g, partition) })),
+  ];
+}
 
 export async function loadWaveView(tx: Pick<StateTx, 'query' | 'getMany'>, plan: Plan, partition: string, gates: readonly string[]): Promise<WaveView> {
   const members = [...new Set(gates.flatMap((g) => plan.gates.get(g)!.members))];

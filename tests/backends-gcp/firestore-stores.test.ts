@@ -16,6 +16,7 @@ import { Engine } from '../../engine/runtime/engine.js';
 import { ModuleExecutor } from '../../engine/runtime/executor.js';
 import { defineUntypedProcessor as defineProcessor } from '../../engine/runtime/processor.js';
 import { gcpPlan, table } from './fixtures.js';
+import { getAllContract } from '../support/state-get-all.js';
 
 const PROJECT = 'test-firestore-stores';
 
@@ -79,6 +80,38 @@ describe('Firestore stores on the emulator', firestoreTestOptions(), () => {
     await emu?.stop();
   });
   beforeEach(async () => resetFirestore(emu.host, PROJECT));
+
+  getAllContract(() => state);
+
+  it('getAll is one BatchGetDocuments; what it read is not read again by get or getMany', async () => {
+    await state.transaction(async (tx) => {
+      tx.set('leases', 'p|1', { token: 'L' });
+      tx.set('versions', 'a|1', { asset: 'a', partition: '1', version: 1 });
+    });
+    // What the client sends, by gRPC method (the client's own request entry points).
+    const sent: string[] = [];
+    const client = firestore as unknown as Record<'request' | 'requestStream', (method: string, ...rest: unknown[]) => unknown>;
+    const [request, requestStream] = [client.request, client.requestStream];
+    client.request = function (method, ...rest) { sent.push(method); return request.call(this, method, ...rest); };
+    client.requestStream = function (method, ...rest) { sent.push(method); return requestStream.call(this, method, ...rest); };
+    const before = state.ops();
+    try {
+      await state.transaction(async (tx) => {
+        const keys = [{ collection: 'versions', id: 'a|1' }, { collection: 'leases', id: 'p|1' }, { collection: 'attempts', id: 'p|1' }, { collection: 'leases', id: 'p|1' }] as const;
+        assert.deepEqual(await tx.getAll(keys), [{ asset: 'a', partition: '1', version: 1 }, { token: 'L' }, undefined, { token: 'L' }]);
+        assert.deepEqual(await tx.get('leases', 'p|1'), { token: 'L' });
+        assert.deepEqual(await tx.getMany('versions', ['a|1']), [{ asset: 'a', partition: '1', version: 1 }]);
+        assert.equal(await tx.get('attempts', 'p|1'), undefined);
+        tx.set('leases', 'p|1', { token: 'M' });
+      });
+    } finally {
+      Object.assign(client, { request, requestStream });
+    }
+    assert.deepEqual(sent, ['batchGetDocuments', 'commit'], 'one batched read (beginning the transaction) and the commit');
+    const d = state.ops();
+    assert.deepEqual({ batchGets: d.batchGets - before.batchGets, reads: d.reads - before.reads }, { batchGets: 1, reads: 3 }, 'three distinct documents, read once');
+    assert.deepEqual(await state.get('leases', 'p|1'), { token: 'M' });
+  });
 
   it('sets, gets, overwrites and deletes documents', async () => {
     assert.equal(await state.get('runs', 'r1'), undefined);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openDuckDb, type DuckDb } from '../../engine/backends/local/duckdb.js';
 import { DuckDbStateStore } from '../../engine/backends/local/state-store.js';
 import { tempDir } from './fixtures.js';
+import { getAllContract } from '../support/state-get-all.js';
 
 interface Version {
   asset: string;
@@ -37,6 +38,8 @@ describe('DuckDB state store', () => {
     await state.transaction(async (tx) => tx.delete('runs', 'r1'));
     assert.equal(await state.get('runs', 'r1'), undefined);
   });
+
+  getAllContract(() => state);
 
   it('getMany keeps the order of ids and marks missing ones', async () => {
     await state.transaction(async (tx) => {

@@ -3,8 +3,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryStateStore } from '../../engine/backends/memory/state-store.js';
+import { getAllContract } from '../support/state-get-all.js';
 
 describe('MemoryStateStore transactions', () => {
+  getAllContract(() => new MemoryStateStore());
+
   it('see their own buffered writes in get and query, and commit all or nothing', async () => {
     const s = new MemoryStateStore({ versions: { 'a|2025-01-01': { asset: 'a', partition: '2025-01-01', version: 1 } } });
     await s.transaction(async (tx) => {

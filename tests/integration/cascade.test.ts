@@ -111,6 +111,15 @@ describe('a cascade through Pub/Sub push and Firestore', integrationOptions(), (
       const engineSites = backends.state.snapshot(engineSite);
       const perRun = total(engineSites.values());
       console.log(`firestore ops per run (changed output, 3 runs, ${cascadeMs} ms cascade): ${(perRun.calls / 3).toFixed(2)} ops, ${(perRun.rpcs / 3).toFixed(2)} rpcs, ${(perRun.reads / 3).toFixed(2)} doc reads, ${(perRun.writes / 3).toFixed(2)} doc writes — ${describeSites(engineSites, 3)}`);
+      // Each claim and completion attempt reads what it needs in ONE batched get (the regression this
+      // catches: reads issued document by document again). Claim: batch + pending query + commit;
+      // completion: batch + commit. Counted by the Firestore transaction itself, so not timing-dependent.
+      for (const [site, rpcs] of [['claim@claim.ts', 3], ['complete (version + success + outbox)', 2]] as const) {
+        const s = engineSites.get(site)!;
+        assert.equal(s.batchGets, s.attempts, `${site}: one batched read per attempt`);
+        assert.equal(s.rpcs, rpcs * s.attempts, `${site}: ${rpcs} round trips per attempt`);
+      }
+      assert.equal(perRun.calls, 3 * 4, 'a changed run is 4 Firestore operations (claim, lease check, completion, outbox delete)');
       console.log(`port calls for those 3 runs (warehouse = the BigQuery stand-in: one write = one load + MERGE on BigQuery; queryLog and some appendLog batches come from the /status polls): ${describeCalls(w.instances)}`);
 
       // The same request again: the source reruns, its content is unchanged → no version, no event.

@@ -6,12 +6,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GateFire } from '../../engine/core/types.js';
-import type { Bus } from '../../engine/ports.js';
 import { defineUntypedProcessor } from '../../engine/runtime/processor.js';
 import type { RunRecord } from '../../engine/runtime/run.js';
 import type { TablePlan } from '../../engine/spec/plan.js';
 import { DAY, tinyPlan } from '../runtime/harness.js';
-import { describeSites, engineSite, integrationOptions, seedTable, startEmulators, startWorld, total, waitFor, type Emulators } from './support.js';
+import { describeSites, doubleDelivery, engineSite, integrationOptions, seedTable, startEmulators, startWorld, total, waitFor, type Emulators } from './support.js';
 
 const GATE_SPEC = `
 version: 1
@@ -46,15 +45,6 @@ gates:
 const plan = tinyPlan(GATE_SPEC);
 const [INGEST, TRANSFORM, PUBLISH] = plan.phases.map((p) => p.topic) as [string, string, string];
 type Event = { item: string; value: number };
-
-/** Every publish goes out twice: two Pub/Sub messages with the same body. */
-function doubled(bus: Bus): void {
-  const publish = bus.publish.bind(bus);
-  bus.publish = async (topic, message) => {
-    const [id] = await Promise.all([publish(topic, message), publish(topic, message)]);
-    return id;
-  };
-}
 
 describe('a gate under duplicated Pub/Sub deliveries', integrationOptions(), () => {
   let emu: Emulators;
@@ -92,7 +82,7 @@ describe('a gate under duplicated Pub/Sub deliveries', integrationOptions(), () 
     });
     const w = await startWorld(emu, { name: 'gate-dup', plan, instances: 2, processors, observe: [TRANSFORM, PUBLISH] });
     try {
-      for (const i of w.instances) doubled(i.backends.bus);
+      for (const i of w.instances) doubleDelivery(i.backends.bus);
       const [a, b] = w.instances as [typeof w.instances[0], typeof w.instances[0]];
       const update = await seedTable(a.engine, 'raw.events', DAY, [{ item: 'x', value: 1 }, { item: 'y', value: 2 }], 'seed-1');
       await Promise.all([w.publish(INGEST, update), w.publish(INGEST, update)]);

@@ -3,16 +3,19 @@
 // a kill switch that makes a "crashed" instance's store refuse everything, commits included.
 //
 // Per call site: `calls` = port calls (one transaction, get or query = one Firestore operation);
-// `rpcs` = round trips (each read inside a transaction, each commit, each standalone get/query;
-// a write-only transaction is one commit); `reads` / `writes` = documents (the billed units).
+// `rpcs` = round trips (each batched get or query a transaction attempt sent — as counted by the
+// Firestore transaction itself —, each commit, each standalone get/query; a write-only transaction is
+// one commit); `reads` / `writes` = documents (the billed units).
 // FirestoreStateStore.ops() gives the exact totals; these are the breakdown.
-import type { FirestoreStateStore } from '../../engine/backends/gcp/firestore-state.js';
-import type { Collection, Filter, StateStore, StateTx } from '../../engine/ports.js';
+import type { FirestoreStateStore, FirestoreTx } from '../../engine/backends/gcp/firestore-state.js';
+import type { Collection, DocKey, Filter, StateStore, StateTx } from '../../engine/ports.js';
 
 export interface SiteStats {
   calls: number;
   attempts: number;
   rpcs: number;
+  /** Batched document reads (BatchGetDocuments) inside transactions: one per attempt when it reads up front. */
+  batchGets: number;
   reads: number;
   writes: number;
 }
@@ -72,7 +75,7 @@ export class MeteredState implements StateStore {
 
   private stats(site: string): SiteStats {
     let s = this.sites.get(site);
-    if (!s) this.sites.set(site, (s = { calls: 0, attempts: 0, rpcs: 0, reads: 0, writes: 0 }));
+    if (!s) this.sites.set(site, (s = { calls: 0, attempts: 0, rpcs: 0, batchGets: 0, reads: 0, writes: 0 }));
     return s;
   }
 
@@ -91,13 +94,22 @@ export class MeteredState implements StateStore {
     s.calls++;
     return this.inner.transaction(async (tx) => {
       s.attempts++;
-      const metered = new MeteredTx(tx, s, this);
-      const out = await fn(metered);
-      // A killed process never reaches its commit.
-      this.alive();
-      if (metered.readCalls || metered.written.size) s.rpcs++;
-      s.writes += metered.written.size;
-      return out;
+      const metered = new MeteredTx(tx, this);
+      // The round trips and documents the Firestore transaction itself sent and read (an attempt reads
+      // each document once; what it read up front in one batch is served from its read set).
+      const counts = (tx as FirestoreTx).counts;
+      try {
+        const out = await fn(metered);
+        // A killed process never reaches its commit.
+        this.alive();
+        if (counts.rpcs || metered.written.size) s.rpcs++;
+        s.writes += metered.written.size;
+        return out;
+      } finally {
+        s.rpcs += counts.rpcs;
+        s.batchGets += counts.batchGets;
+        s.reads += counts.reads;
+      }
     });
   }
 
@@ -128,33 +140,28 @@ export class MeteredState implements StateStore {
 }
 
 class MeteredTx implements StateTx {
-  readCalls = 0;
   readonly written = new Set<string>();
 
-  constructor(private readonly tx: StateTx, private readonly s: SiteStats, private readonly owner: MeteredState) {}
+  constructor(private readonly tx: StateTx, private readonly owner: MeteredState) {}
 
   get<T>(collection: Collection, id: string): Promise<T | undefined> {
-    return this.getMany<T>(collection, [id]).then((r) => r[0]);
+    this.owner.alive();
+    return this.tx.get<T>(collection, id);
   }
 
-  async getMany<T>(collection: Collection, ids: string[]): Promise<(T | undefined)[]> {
+  getMany<T>(collection: Collection, ids: string[]): Promise<(T | undefined)[]> {
     this.owner.alive();
-    const fresh = new Set(ids.filter((id) => !this.written.has(`${collection}/${id}`)));
-    if (fresh.size) {
-      this.readCalls++;
-      this.s.rpcs++;
-      this.s.reads += fresh.size;
-    }
     return this.tx.getMany<T>(collection, ids);
   }
 
-  async query<T>(collection: Collection, filter: Filter): Promise<T[]> {
+  getAll(keys: readonly DocKey[]): Promise<unknown[]> {
     this.owner.alive();
-    this.readCalls++;
-    this.s.rpcs++;
-    const out = await this.tx.query<T>(collection, filter);
-    this.s.reads += Math.max(1, out.length);
-    return out;
+    return this.tx.getAll(keys);
+  }
+
+  query<T>(collection: Collection, filter: Filter): Promise<T[]> {
+    this.owner.alive();
+    return this.tx.query<T>(collection, filter);
   }
 
   set<T extends object>(collection: Collection, id: string, doc: T): void {
@@ -175,7 +182,7 @@ export const engineSite = (site: string) => !site.startsWith('GET ') && !/(\.tes
 
 /** Sum of several sites' stats. */
 export function total(stats: Iterable<SiteStats>): SiteStats {
-  const t: SiteStats = { calls: 0, attempts: 0, rpcs: 0, reads: 0, writes: 0 };
+  const t: SiteStats = { calls: 0, attempts: 0, rpcs: 0, batchGets: 0, reads: 0, writes: 0 };
   for (const s of stats) for (const k of Object.keys(t) as Array<keyof SiteStats>) t[k] += s[k];
   return t;
 }

@@ -17,7 +17,7 @@ import { DuckDbWarehouse, FsObjectStore, systemClock } from '../../engine/backen
 import { toWire } from '../../engine/core/messages.js';
 import type { AssetUpdated, EngineEvent, PartitionVersion } from '../../engine/core/types.js';
 import { topologyOf } from '../../engine/infra/topology.js';
-import type { Backends, Clock, LogEntry, Row, WireMessage } from '../../engine/ports.js';
+import type { Backends, Bus, Clock, LogEntry, Row, WireMessage } from '../../engine/ports.js';
 import { Engine } from '../../engine/runtime/engine.js';
 import { ModuleExecutor } from '../../engine/runtime/executor.js';
 import type { EngineFaults } from '../../engine/runtime/faults.js';
@@ -262,6 +262,15 @@ export async function seedTable(engine: Engine, table: string, partition: string
   return {
     type: 'asset_updated', asset: table, partition, version: v.version, changedEntities: null, rows: v.rows, executionId, processor: plan.writerOf.get(table),
     status: 'success', backfill: null, emittedAt: now, origin: 'engine', correlationId: executionId, parents: [],
+  };
+}
+
+/** Every message `bus` publishes goes to Pub/Sub twice (so every push is delivered twice). */
+export function doubleDelivery(bus: Bus): void {
+  const publish = bus.publish.bind(bus);
+  bus.publish = async (topic, message) => {
+    const [id] = await Promise.all([publish(topic, message), publish(topic, message)]);
+    return id;
   };
 }
 

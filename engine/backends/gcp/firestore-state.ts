@@ -19,11 +19,17 @@
 // write). Inside a transaction get/getMany/query see the transaction's own buffered writes. Firestore
 // retries fn on contention (ABORTED) up to `maxAttempts`, each attempt with a fresh buffer.
 //
+// A transaction attempt reads each document at most once: `getAll` asks for every document not yet read
+// or written in ONE BatchGetDocuments (`t.getAll(...refs)`), and get/getMany are getAll of their keys,
+// so what a caller read up front is served from the attempt's read set afterwards. Reads are locked by
+// the transaction, so the remembered value is the stored value until the commit.
+//
 // Operation counts (`ops()`): reads = documents read (a query that returns nothing is billed as one
-// read), writes = documents set or deleted by committed transactions, queries, transactions = calls,
+// read), writes = documents set or deleted by committed transactions, queries, batchGets = batched
+// reads inside transactions, transactions = calls,
 // attempts = runs of fn (retries included), commits = committed transactions.
 import { Firestore, type DocumentReference, type Query, type Transaction } from '@google-cloud/firestore';
-import type { Collection, Filter, StateStore, StateTx } from '../../ports.js';
+import type { Collection, DocKey, Filter, StateStore, StateTx } from '../../ports.js';
 import { decodeId, encodeId, fromFirestore, toFirestore } from './firestore-encoding.js';
 import { compareForFilter, overlayWrites } from '../filter.js';
 import { applyFilter } from './firestore-query.js';
@@ -43,9 +49,18 @@ export interface FirestoreOps {
   reads: number;
   writes: number;
   queries: number;
+  /** BatchGetDocuments calls inside transactions (one per getAll/getMany/get that read anything). */
+  batchGets: number;
   transactions: number;
   attempts: number;
   commits: number;
+}
+
+/** What one transaction attempt read: round trips (batched gets + queries), batched gets, documents. */
+export interface TxReadCounts {
+  rpcs: number;
+  batchGets: number;
+  reads: number;
 }
 
 type Doc = Record<string, unknown>;
@@ -66,7 +81,7 @@ export class FirestoreStateStore implements StateStore {
   private readonly prefix: string;
   private readonly ownsClient: boolean;
   private readonly maxAttempts: number;
-  private readonly counts: FirestoreOps = { reads: 0, writes: 0, queries: 0, transactions: 0, attempts: 0, commits: 0 };
+  private readonly counts: FirestoreOps = { reads: 0, writes: 0, queries: 0, batchGets: 0, transactions: 0, attempts: 0, commits: 0 };
 
   constructor(opts: FirestoreStateOptions = {}) {
     this.ownsClient = !opts.firestore;
@@ -139,14 +154,18 @@ export class FirestoreStateStore implements StateStore {
 }
 
 /** One attempt of a transaction: Firestore reads through `t`, buffered writes overlaid on them. */
-class FirestoreTx implements StateTx {
+export class FirestoreTx implements StateTx {
   readonly writes = new Map<string, BufferedWrite>();
+  /** Stored documents this attempt read (or is reading), by key: read once, then served from here. */
+  private readonly read = new Map<string, Promise<Doc | undefined>>();
+  /** This attempt's read round trips (batched gets and queries) and documents read. */
+  readonly counts: TxReadCounts = { rpcs: 0, batchGets: 0, reads: 0 };
   finished = false;
 
   constructor(
     private readonly store: FirestoreStateStore,
     private readonly t: Transaction,
-    private readonly counts: FirestoreOps,
+    private readonly ops: FirestoreOps,
   ) {}
 
   private check(): void {
@@ -158,19 +177,42 @@ class FirestoreTx implements StateTx {
   }
 
   async getMany<T>(collection: Collection, ids: string[]): Promise<(T | undefined)[]> {
+    return (await this.getAll(ids.map((id) => ({ collection, id })))) as (T | undefined)[];
+  }
+
+  async getAll(keys: readonly DocKey[]): Promise<unknown[]> {
     this.check();
-    const unbuffered = [...new Set(ids.filter((id) => !this.writes.has(key(collection, id))))];
-    const stored = new Map<string, T | undefined>();
-    if (unbuffered.length) {
-      const snaps = await this.t.getAll(...unbuffered.map((id) => this.store.ref(collection, id)));
-      this.counts.reads += snaps.length;
-      snaps.forEach((s, i) => stored.set(unbuffered[i]!, fromFirestore<T>(s.data())));
+    // Documents neither written nor read yet by this attempt, each once: one BatchGetDocuments.
+    const fresh = new Map<string, DocKey>();
+    for (const k of keys) {
+      const kk = key(k.collection, k.id);
+      if (!this.writes.has(kk) && !this.read.has(kk)) fresh.set(kk, k);
     }
-    return ids.map((id) => {
-      const w = this.writes.get(key(collection, id));
-      if (w) return w.doc === undefined ? undefined : (structuredClone(w.doc) as T);
-      return stored.get(id);
-    });
+    if (fresh.size) {
+      const batch = [...fresh.values()];
+      const snaps = this.t.getAll(...batch.map((k) => this.store.ref(k.collection, k.id)));
+      this.counts.rpcs++;
+      this.counts.batchGets++;
+      // Concurrent reads of the same documents wait for this one rather than asking again.
+      batch.forEach((k, i) => {
+        const doc = snaps.then((s) => fromFirestore<Doc>(s[i]!.data()));
+        doc.catch(() => undefined); // a failed batch fails the attempt through `await snaps` below
+        this.read.set(key(k.collection, k.id), doc);
+      });
+      const got = await snaps;
+      this.counts.reads += got.length;
+      this.ops.batchGets++;
+      this.ops.reads += got.length;
+    }
+    return Promise.all(
+      keys.map(async (k) => {
+        const kk = key(k.collection, k.id);
+        const w = this.writes.get(kk);
+        if (w) return w.doc === undefined ? undefined : structuredClone(w.doc);
+        const doc = await this.read.get(kk)!;
+        return doc === undefined ? undefined : structuredClone(doc);
+      }),
+    );
   }
 
   async query<T>(collection: Collection, filter: Filter): Promise<T[]> {
@@ -179,8 +221,10 @@ class FirestoreTx implements StateTx {
     // Ask for enough extra documents that buffered deletes or overwrites cannot push results out.
     const limit = filter.limit === undefined ? undefined : filter.limit + mine.length;
     const snap = await this.t.get(this.store.filteredQuery(collection, filter, limit));
-    this.counts.queries++;
+    this.counts.rpcs++;
     this.counts.reads += Math.max(1, snap.size);
+    this.ops.queries++;
+    this.ops.reads += Math.max(1, snap.size);
     const stored = snap.docs.map((d) => ({ id: decodeId(d.id), doc: fromFirestore<Doc>(d.data())! }));
     const buffered = mine.map((w) => ({ id: w.id, doc: w.doc === undefined ? undefined : structuredClone(w.doc) }));
     return overlayWrites(filter, stored, buffered).map((r) => r.doc as T);

@@ -11,7 +11,7 @@
 // followed by a write of another (write skew), and it is cheap here: a transaction is a few point
 // reads and one or two statements. Writes are buffered and applied at commit in the same DuckDB
 // transaction as the reads; `get`/`getMany`/`query` inside a transaction see its buffered writes.
-import type { Collection, Filter, StateStore, StateTx } from '../../ports.js';
+import type { Collection, DocKey, Filter, StateStore, StateTx } from '../../ports.js';
 import { openDuckDb, type DuckConn, type DuckDb, type SqlParam } from './duckdb.js';
 import { overlayWrites } from '../filter.js';
 import { filterSql } from './state-filter.js';
@@ -34,15 +34,13 @@ interface BufferedWrite {
 /** The row key and the transaction buffer's key (unambiguous: collection names contain no '/'). */
 const docKey = (collection: string, id: string) => `${collection}/${id}`;
 
-async function readDocs(conn: DuckConn, collection: Collection, ids: string[]): Promise<Map<string, Doc>> {
+/** Stored documents by row key ('collection/id'), in chunks of one IN-list statement each. */
+async function readDocs(conn: DuckConn, keys: string[]): Promise<Map<string, Doc>> {
   const found = new Map<string, Doc>();
-  for (let i = 0; i < ids.length; i += WRITE_CHUNK) {
-    const chunk = ids.slice(i, i + WRITE_CHUNK);
-    const rows = await conn.all(
-      `SELECT id, doc FROM ${TABLE} WHERE key IN (${chunk.map(() => '?').join(', ')})`,
-      chunk.map((id) => docKey(collection, id)),
-    );
-    for (const row of rows) found.set(row.id as string, row.doc as Doc);
+  for (let i = 0; i < keys.length; i += WRITE_CHUNK) {
+    const chunk = keys.slice(i, i + WRITE_CHUNK);
+    const rows = await conn.all(`SELECT key, doc FROM ${TABLE} WHERE key IN (${chunk.map(() => '?').join(', ')})`, chunk);
+    for (const row of rows) found.set(row.key as string, row.doc as Doc);
   }
   return found;
 }
@@ -74,13 +72,20 @@ class BufferedTx implements StateTx {
   }
 
   async getMany<T>(collection: Collection, ids: string[]): Promise<(T | undefined)[]> {
+    return (await this.getAll(ids.map((id) => ({ collection, id })))) as (T | undefined)[];
+  }
+
+  /** Every collection's documents in one statement (the row key is 'collection/id'). */
+  async getAll(keys: readonly DocKey[]): Promise<unknown[]> {
     this.check();
-    const unbuffered = ids.filter((id) => !this.writes.has(docKey(collection, id)));
-    const stored = unbuffered.length ? await readDocs(this.conn, collection, [...new Set(unbuffered)]) : new Map();
-    return ids.map((id) => {
-      const w = this.writes.get(docKey(collection, id));
-      if (w) return w.json === undefined ? undefined : (JSON.parse(w.json) as T);
-      return stored.get(id) as T | undefined;
+    const wanted = keys.map((k) => docKey(k.collection, k.id));
+    const unbuffered = [...new Set(wanted.filter((k) => !this.writes.has(k)))];
+    const stored = unbuffered.length ? await readDocs(this.conn, unbuffered) : new Map<string, Doc>();
+    return wanted.map((k) => {
+      const w = this.writes.get(k);
+      if (w) return w.json === undefined ? undefined : JSON.parse(w.json);
+      const doc = stored.get(k);
+      return doc === undefined ? undefined : structuredClone(doc);
     });
   }
 
@@ -242,8 +247,8 @@ export class DuckDbStateStore implements StateStore {
 
   async get<T>(collection: Collection, id: string): Promise<T | undefined> {
     await this.ready();
-    const found = await this.db.withConnection((conn) => readDocs(conn, collection, [id]));
-    return found.get(id) as T | undefined;
+    const found = await this.db.withConnection((conn) => readDocs(conn, [docKey(collection, id)]));
+    return found.get(docKey(collection, id)) as T | undefined;
   }
 
   async query<T>(collection: Collection, filter: Filter): Promise<T[]> {

@@ -78,6 +78,7 @@ export class WriteBehindStateStore implements StateStore, Flusher {
       const wrapped: StateTx = {
         get: (c, id) => tx.get(c, id),
         getMany: (c, ids) => tx.getMany(c, ids),
+        getAll: (keys) => tx.getAll(keys),
         query: (c, f) => tx.query(c, f),
         set: (c, id, doc) => {
           writes.push([c, id, doc]);

@@ -31,6 +31,7 @@ export class MemoryStateStore implements StateStore {
           return structuredClone((p.hit ? p.doc : this.col(c).get(id)) as D | undefined);
         },
         getMany: async <D>(c: Collection, ids: string[]) => Promise.all(ids.map((id) => tx.get<D>(c, id))),
+        getAll: async (keys) => Promise.all(keys.map((k) => tx.get(k.collection, k.id))),
         // Like the DuckDB and Firestore stores, a transaction's queries see its own buffered writes.
         query: async <D>(c: Collection, f: Filter) => {
           const latest = new Map<string, Record<string, unknown> | undefined>();
