@@ -121,7 +121,7 @@ export type ServeSettings = { [K in SettingKey]: (typeof SERVE_SETTINGS)[K] exte
 export const OTHER_VARIABLES: ReadonlyArray<{ env: string; description: string }> = [
   { env: 'PIPELINE_SPEC', description: 'the spec (the `-f` flag of every command; default `./pipeline.yaml`)' },
   { env: 'PIPELINE_DIR', description: 'local backend: the state folder (default `.pipeline` beside the spec)' },
-  { env: 'PIPELINE_LOCAL_DURABILITY', description: 'local backend: `strict` commits each state transaction to DuckDB instead of in batches' },
+  { env: 'PIPELINE_LOCAL_DURABILITY', description: 'local backend: `strict` commits each state transaction and each table write to DuckDB instead of in batches' },
   { env: 'PIPELINE_LEASE_TTL', description: 'how long a lease lives without its heartbeat (a duration, default `30s`; renewed every third of it): a run whose instance died is taken over after it' },
   { env: 'PIPELINE_BUCKET_<ALIAS>', description: "gcp backend: the bucket used for the spec's bucket alias (upper-cased, e.g. `PIPELINE_BUCKET_SCRAPED`)" },
   { env: 'PIPELINE_BIGQUERY_ENDPOINT', description: 'gcp backend: BigQuery API endpoint (tests point it at a local fake)' },

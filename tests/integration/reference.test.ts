@@ -27,7 +27,7 @@ describe('the NBA reference pipeline, phases 1–2, on the emulators', integrati
     await Promise.allSettled([emu?.stop(), source?.close()]);
   });
 
-  it('scrapes and loads a date through push delivery, and stops after raw', { timeout: 55_000 }, async () => {
+  it('scrapes and loads a date through push delivery, and stops after raw', { timeout: 150_000 }, async () => {
     const loaded = loadPlan(SPEC, { checkModules: false });
     if (!loaded.plan) throw new Error(renderDiagnostics(loaded.diagnostics));
     const plan = loaded.plan;
@@ -51,7 +51,7 @@ describe('the NBA reference pipeline, phases 1–2, on the emulators', integrati
       await waitFor(async () => {
         report = (await getJson<StatusReport>(`${a!.url}/status?date=${DATE}`)).body;
         return report.processors.filter((p) => done.has(p.processor)).every((p) => p.state === 'succeeded');
-      }, 'every scraper and raw loader to succeed', 45_000, 250);
+      }, 'every scraper and raw loader to succeed', 120_000, 250);
       const ms = Date.now() - started;
       await w.proxy.idle(1500);
 
