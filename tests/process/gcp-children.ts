@@ -18,9 +18,33 @@ import { BIN } from './gcp-project.js';
  */
 export function emulatorEnv(bigqueryUrl: string): Record<string, string> {
   return {
-    PUBSUB_EMULATOR_HOST: process.env.PUBSUB_EMULATOR_HOST!, FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST!, METADATA_SERVER_DETECTION: 'none',
+    PUBSUB_EMULATOR_HOST: process.env.PUBSUB_EMULATOR_HOST!, FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST!,
     PIPELINE_BIGQUERY_ENDPOINT: bigqueryUrl, PIPELINE_STORAGE_ENDPOINT: 'http://127.0.0.1:9',
   };
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `pipeline ARGS` as a user runs it, in a child with exactly `env` (and PATH): asynchronous, so this
+ * process goes on serving the forwarder and the observers meanwhile; killed by its pid after `boundMs`.
+ */
+export function pipelineCli(args: string[], env: Record<string, string>, boundMs = 60_000): Promise<CliResult> {
+  const proc = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), boundMs);
+  return new Promise((resolve) => proc.on('close', (code, signal) => {
+    clearTimeout(timer);
+    resolve({ code, signal, stdout, stderr });
+  }));
 }
 
 /** A child that exited (or was killed) is no longer live. */
@@ -67,8 +91,8 @@ export async function serve(spec: string, env: Record<string, string>): Promise<
 
 export interface Forwarder {
   url: string;
-  /** Per push: the topic and what each child answered (status, or `down`). */
-  pushes: Array<{ topic: string; answers: string[] }>;
+  /** Per push: the topic, what each child answered (status, or `down`), and how long it waited for a live child. */
+  pushes: Array<{ topic: string; answers: string[]; heldMs: number }>;
   close(): Promise<void>;
 }
 
@@ -76,16 +100,24 @@ export interface Forwarder {
  * Receives the emulator's pushes and POSTs each to every child at once. A push is acknowledged (204)
  * as soon as one child answers 2xx — each child's delivery counts, as Pub/Sub delivering the message
  * to two instances would; when none does, 503, and the emulator delivers it again.
+ *
+ * With no child live, a push waits (up to `holdMs`) for one to start, as Cloud Run holds a request
+ * while it starts an instance from zero; a push the emulator retried meanwhile would use up the
+ * subscription's few delivery attempts (5) and be dead-lettered instead.
  */
-export async function startForwarder(children: () => Child[]): Promise<Forwarder> {
+export async function startForwarder(children: () => Child[], holdMs = 0): Promise<Forwarder> {
   const pushes: Forwarder['pushes'] = [];
+  let closed = false;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = Buffer.concat(chunks);
+      const came = Date.now();
+      const until = came + holdMs;
+      while (!children().length && Date.now() < until && !closed) await new Promise((r) => setTimeout(r, 100));
       const topic = (req.url ?? '').replace(/^\/events\//, '');
-      const record = { topic, answers: [] as string[] };
+      const record = { topic, answers: [] as string[], heldMs: Date.now() - came };
       pushes.push(record);
       let answered = false;
       const answer = (status: number) => {
@@ -111,6 +143,7 @@ export async function startForwarder(children: () => Child[]): Promise<Forwarder
   return {
     url: `http://127.0.0.1:${port}`, pushes,
     close: () => new Promise<void>((r) => {
+      closed = true;
       server.closeAllConnections();
       server.close(() => r());
     }),

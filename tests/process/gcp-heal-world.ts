@@ -42,7 +42,8 @@ export interface HealWorld {
   close(): Promise<void>;
 }
 
-export async function startHealWorld(emu: Emulators, name: string, leaseTtl: string): Promise<HealWorld> {
+/** `holdMs`: how long a push waits for a live child when none is (startForwarder). */
+export async function startHealWorld(emu: Emulators, name: string, opts: { leaseTtl: string; holdMs?: number }): Promise<HealWorld> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `pipeline-${name}-`));
   const spec = writeHealProject(dir);
   const project = emu.project(name);
@@ -51,7 +52,7 @@ export async function startHealWorld(emu: Emulators, name: string, leaseTtl: str
   bigquery.answer(/SELECT COUNT\(\*\) AS n /, { fields: [{ name: 'n', type: 'INTEGER' }], rows: [['2']] });
   const children: Child[] = [];
   const live = () => children.filter(isLive);
-  const forwarder = await startForwarder(live);
+  const forwarder = await startForwarder(live, opts.holdMs);
   let topology: AppliedTopology | undefined;
   let observer: Observer | undefined;
   const state = new FirestoreStateStore({ projectId: project });
@@ -73,7 +74,7 @@ export async function startHealWorld(emu: Emulators, name: string, leaseTtl: str
     await close();
     throw e;
   }
-  const serveEnv = { ...emulatorEnv(bigquery.url), PIPELINE_PROJECT: project, PIPELINE_ALLOW_UNAUTHENTICATED: 'true', PIPELINE_LEASE_TTL: leaseTtl, HEAL_DIR: dir };
+  const serveEnv = { ...emulatorEnv(bigquery.url), METADATA_SERVER_DETECTION: 'none', PIPELINE_PROJECT: project, PIPELINE_ALLOW_UNAUTHENTICATED: 'true', PIPELINE_LEASE_TTL: opts.leaseTtl, HEAL_DIR: dir };
   const stateText = async () => `${await describeState(state)}\ntrace: ${traceOf(dir).join(' | ')}`;
   const obs = observer;
 

@@ -47,7 +47,7 @@ describe('two serve --backend gcp processes, one killed mid-run', integrationOpt
   });
 
   it('heal through the scheduled reconcile: the cascade completes, every output once, the gate once, the source once', { timeout: 110_000 }, async () => {
-    const world = await startHealWorld(emu, 'heal', '6s');
+    const world = await startHealWorld(emu, 'heal', { leaseTtl: '6s' });
     let scheduler: ReturnType<typeof schedulerReconcile> | undefined;
     try {
       const children = await world.start(2);
