@@ -33,9 +33,14 @@ export async function requireGcpAccess(command: string, env: Record<string, stri
   await (await import('./google-credentials.js')).requireGoogleCredentials(command, env);
 }
 
+/** Throws UsageError (exit 2) when neither the settings nor the spec name the project. */
+export function requireGcpProject(command: string, settings: ServeSettings, plan: Plan): void {
+  if (!(settings.project ?? plan.project.id)) throw new UsageError(`${command} needs a Google Cloud project`, '--project ID (env PIPELINE_PROJECT), or `project.id` in the spec');
+}
+
 /** `command` names the command in the messages (`reconcile --backend gcp`). */
 export async function withGcpEngine<T>(io: CliIO, command: string, plan: Plan, settings: ServeSettings, fn: (gcp: GcpEngine) => Promise<T>): Promise<T> {
-  if (!(settings.project ?? plan.project.id)) throw new UsageError(`${command} needs a Google Cloud project`, '--project ID (env PIPELINE_PROJECT), or `project.id` in the spec');
+  requireGcpProject(command, settings, plan);
   const env = backendEnv(settings, io.env, plan);
   await requireGcpAccess(command, env);
   const gcpModule = '../backends/gcp/index.js'; // resolved at run time: the gcp clients load only when used

@@ -6,7 +6,7 @@
 import { Option } from 'commander';
 import { backendEnv, resolveServeSettings, SERVE_SETTINGS, SettingError, SHUTDOWN, type SettingKey } from '../../service/settings.js';
 import { UsageError } from '../errors.js';
-import { requireGcpAccess } from '../gcp-engine.js';
+import { requireGcpAccess, requireGcpProject } from '../gcp-engine.js';
 import { parseDate } from '../args.js';
 import type { ServiceLogger } from '../../service/log.js';
 import { stateDir } from '../local-engine.js';
@@ -31,7 +31,10 @@ export const serve: Registrar = (program, io) => {
         throw e;
       }
       const plan = requirePlan(io, program.opts().file as string | undefined);
-      if (settings.backend === 'gcp') await requireGcpAccess('serve --backend gcp', io.env);
+      if (settings.backend === 'gcp') {
+        requireGcpProject('serve --backend gcp', settings, plan);
+        await requireGcpAccess('serve --backend gcp', io.env);
+      }
       if (settings.backend === 'local') refuseWhileServing(stateDir(io, plan), 'a second serve');
       const { startService } = await import('../../service/start.js');
       const running = await startService({
