@@ -23,6 +23,8 @@ describe('without Google credentials', () => {
     ['infra diff --project', ['infra', 'diff', '--project', 'some-project', '--endpoint', 'https://service.example'], {}],
     ['infra diff with a key file that does not exist', ['infra', 'diff', '--project', 'some-project', '--endpoint', 'https://service.example'], { GOOGLE_APPLICATION_CREDENTIALS: path.join(home, 'missing-key.json') }],
     ['serve --backend gcp', ['serve', '--backend', 'gcp', '--allow-unauthenticated', '--port', '0'], {}],
+    ['reconcile --backend gcp', ['reconcile', '--backend', 'gcp', '--project', 'some-project'], {}],
+    ['reconcile --backend gcp with only some services on emulators', ['reconcile', '--backend', 'gcp', '--project', 'some-project'], { PUBSUB_EMULATOR_HOST: '127.0.0.1:9', FIRESTORE_EMULATOR_HOST: '127.0.0.1:9' }],
   ];
   for (const [story, args, env] of cases) {
     it(`${story}: one line naming what to set, exit 1`, () => {

@@ -5,8 +5,11 @@
 // a claim file exclusively, writes its pid to it, and waits a minute), so a test can find the process
 // running it and kill it mid-run; every later execution runs straight through.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { requestTopic } from '../../engine/infra/topology.js';
+import { planFromText } from '../../engine/spec/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin/pipeline.js');
@@ -63,6 +66,14 @@ gates:
     wait_for: [left, right]
     fires: [final]
 `;
+
+export const HEAL_PLAN = planFromText(HEAL_SPEC, 'heal.yaml', os.tmpdir(), { checkModules: false }).plan!;
+/** The phase topics: ingest, transform, publish. */
+export const HEAL_TOPICS = HEAL_PLAN.phases.map((p) => p.topic);
+/** The engine's request topic (reruns, gate fires, manual triggers). */
+export const HEAL_REQUESTS = requestTopic(HEAL_PLAN);
+/** The one partition the tests trigger. */
+export const HEAL_DAY = '2025-06-01';
 
 const ROWS: Record<string, string> = {
   scrape: `[{ item: 'a', value: 1 }, { item: 'b', value: 2 }]`,

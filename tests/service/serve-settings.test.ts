@@ -3,7 +3,7 @@
 // table is the catalogue's, and the generated manifests set only variables the engine reads.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { backendEnv, DEFAULT_DRAIN_MS, isReadVariable, resolveServeSettings, SER
 import { cloudRunFiles, SERVICE_YAML } from '../../codegen/cloudrun.js';
 import { terraformModule } from '../../codegen/terraform/index.js';
 import { nbaPlan, resources, type Json } from '../codegen/helpers.js';
+import { writeHealProject } from '../process/gcp-project.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -62,6 +63,21 @@ describe('serve settings', () => {
     }
     assert.doesNotThrow(() => resolveServeSettings({ backend: 'gcp', allowUnauthenticated: true }, {}));
     assert.doesNotThrow(() => resolveServeSettings({}, { PIPELINE_BACKEND: 'gcp', PIPELINE_ALLOW_UNAUTHENTICATED: 'true' }));
+  });
+
+  it('refuses --backend gcp with no project (none given, none in the spec) in one line with exit 2', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pipeline-no-project-'));
+    try {
+      const spec = writeHealProject(dir);
+      // serve is told to start unverified, so that the project is all it lacks.
+      for (const [command, extra] of [['serve', ['--allow-unauthenticated']], ['reconcile', []]] as const) {
+        const r = await cli(['-f', spec, command, '--backend', 'gcp', ...extra]);
+        assert.equal(r.code, 2, r.err);
+        assert.equal(r.err, `pipeline: ${command} --backend gcp needs a Google Cloud project — expected --project ID (env PIPELINE_PROJECT), or \`project.id\` in the spec`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lists every setting in --help with its variable', async () => {

@@ -89,7 +89,15 @@ export const ops: Registrar = (program, io) => {
     reconcileCmd.addOption(new Option(s.flag, `${s.description} (env ${s.env}; default ${s.shown})`));
   }
   reconcileCmd
-    .addHelpText('after', '\nExamples:\n  $ pipeline reconcile\n  $ pipeline reconcile --date 2025-11-14,2025-11-15\n  $ pipeline reconcile --backend gcp --project my-project   # the deployed state, from a laptop')
+    .addHelpText('after', [
+      '\nExamples:\n  $ pipeline reconcile\n  $ pipeline reconcile --date 2025-11-14,2025-11-15\n  $ pipeline reconcile --backend gcp --project my-project   # the deployed state, from a laptop',
+      '\nExit status:',
+      '  0  nothing left undone (local); with --backend gcp, nothing needs attention: repairs published and',
+      "     work in the service's hands (listed) count as done, the service runs them",
+      '  1  work still unfinished (local), or needing attention (gcp: a lease still stuck, a run failed for',
+      '     good, an event not published)',
+      '  2  bad arguments (e.g. --backend gcp with no project)',
+    ].join('\n'))
     .action(async (opts: { date?: string } & Record<string, string | boolean | undefined>) => {
       const partitions = opts.date?.split(',').map((s) => s.trim());
       let settings;
@@ -145,7 +153,7 @@ function reportText(r: ReconcileReport): string {
  * a lease still stuck, a failure for good, an outbox entry not published.
  */
 async function reconcileGcp(io: CliIO, plan: Plan, settings: ServeSettings, partitions: string[] | undefined): Promise<void> {
-  await withGcpEngine(io, plan, settings, async ({ engine }) => {
+  await withGcpEngine(io, 'reconcile --backend gcp', plan, settings, async ({ engine }) => {
     const r = await reconcile(engine, { partitions });
     io.out(`${reportText(r)} (project ${settings.project ?? plan.project.id}; the service runs what this set in motion)`);
     const open = await unfinishedWork(engine, partitions);

@@ -6,6 +6,7 @@
 import { Option } from 'commander';
 import { backendEnv, resolveServeSettings, SERVE_SETTINGS, SettingError, SHUTDOWN, type SettingKey } from '../../service/settings.js';
 import { UsageError } from '../errors.js';
+import { requireGcpAccess, requireGcpProject } from '../gcp-engine.js';
 import { parseDate } from '../args.js';
 import type { ServiceLogger } from '../../service/log.js';
 import { stateDir } from '../local-engine.js';
@@ -30,9 +31,10 @@ export const serve: Registrar = (program, io) => {
         throw e;
       }
       const plan = requirePlan(io, program.opts().file as string | undefined);
-      // Every Google service pointed at an emulator or a local endpoint (tests): no credentials needed.
-      const local = ['PUBSUB_EMULATOR_HOST', 'FIRESTORE_EMULATOR_HOST', 'PIPELINE_BIGQUERY_ENDPOINT', 'PIPELINE_STORAGE_ENDPOINT'].every((v) => io.env[v]);
-      if (settings.backend === 'gcp' && !local) await (await import('../google-credentials.js')).requireGoogleCredentials('serve --backend gcp', io.env);
+      if (settings.backend === 'gcp') {
+        requireGcpProject('serve --backend gcp', settings, plan);
+        await requireGcpAccess('serve --backend gcp', io.env);
+      }
       if (settings.backend === 'local') refuseWhileServing(stateDir(io, plan), 'a second serve');
       const { startService } = await import('../../service/start.js');
       const running = await startService({
