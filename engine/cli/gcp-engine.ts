@@ -43,8 +43,8 @@ export async function withGcpEngine<T>(io: CliIO, command: string, plan: Plan, s
   requireGcpProject(command, settings, plan);
   const env = backendEnv(settings, io.env, plan);
   await requireGcpAccess(command, env);
-  const gcpModule = '../backends/gcp/index.js'; // resolved at run time: the gcp clients load only when used
-  const gcp = (await import(gcpModule)) as { openGcpBackends(o: { plan: Plan; env: Record<string, string | undefined> }): Promise<Backends> };
+  // Imported here: the gcp clients load only when a command uses them.
+  const gcp = await import('../backends/gcp/index.js');
   let backends: Backends;
   try {
     backends = await gcp.openGcpBackends({ plan, env });

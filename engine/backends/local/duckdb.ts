@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { KeyedMutex } from './keyed-mutex.js';
 import { errorMessage, plainConverter, type Plain } from './duckdb-values.js';
 
@@ -59,6 +59,29 @@ export class DuckConn {
     this.counters.statements++;
     const result = await this.raw.run(sql, params);
     return result.rowsChanged;
+  }
+
+  /**
+   * Rows into a new temporary table with the appender (no SQL per row, no statement whose text grows
+   * with the rows), `fn` run with its name, the table dropped after. `columns` is its column list DDL.
+   */
+  async staged<T>(columns: string, append: (appender: DuckDBAppender) => void, fn: (table: string) => Promise<T>): Promise<T> {
+    const table = `stage_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+    await this.run(`CREATE TEMP TABLE ${table} (${columns})`);
+    try {
+      const appender = await this.raw.createAppender(table, 'main', 'temp');
+      try {
+        append(appender);
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+      return await fn(table);
+    } finally {
+      // After a failed statement the transaction is aborted and rolls the temp table back anyway;
+      // an error here must not hide the one that matters (conflicts are retried by their message).
+      await this.run(`DROP TABLE IF EXISTS temp.main.${table}`).catch(() => undefined);
+    }
   }
 
   /** First column of the first row (e.g. a count). */

@@ -12,12 +12,13 @@
 // reads and one or two statements. Writes are buffered and applied at commit in the same DuckDB
 // transaction as the reads; `get`/`getMany`/`query` inside a transaction see its buffered writes.
 import type { Collection, DocKey, Filter, StateStore, StateTx } from '../../ports.js';
-import { openDuckDb, type DuckConn, type DuckDb, type SqlParam } from './duckdb.js';
+import type { DuckDBAppender } from '@duckdb/node-api';
+import { openDuckDb, type DuckConn, type DuckDb } from './duckdb.js';
 import { overlayWrites } from '../filter.js';
 import { filterSql } from './state-filter.js';
 
 const TABLE = '_pipeline.state_docs';
-/** Rows per INSERT statement when applying a transaction's buffered sets. */
+/** Keys per IN-list statement when reading documents. */
 const WRITE_CHUNK = 500;
 /** Up to this many sets, a transaction writes them as UPDATE-then-INSERT rather than one upsert. */
 const FEW_SETS = 3;
@@ -116,8 +117,8 @@ class BufferedTx implements StateTx {
 
   /**
    * Apply the buffer. A few sets go as UPDATEs by key plus one INSERT of the documents that did not
-   * exist (an UPDATE is ~0.8 ms, an ON CONFLICT upsert ~2.2 ms in DuckDB 1.5); many go as chunked
-   * upserts. Deletes go as one statement per chunk.
+   * exist (an UPDATE is ~0.8 ms, an ON CONFLICT upsert ~2.2 ms in DuckDB 1.5), and the few deletes as
+   * one statement; more than a few writes in all go staged (applyStaged).
    */
   async apply(): Promise<void> {
     const sets = [...this.writes.values()].filter((w) => w.json !== undefined);
@@ -131,47 +132,38 @@ class BufferedTx implements StateTx {
     }
     const deletes = [...this.writes.values()].filter((w) => w.json === undefined).map((w) => docKey(w.collection, w.id));
     if (toUpsert.length + deletes.length > FEW_SETS) return this.applyStaged(toUpsert, deletes);
-    for (let i = 0; i < toUpsert.length; i += WRITE_CHUNK) {
-      const chunk = toUpsert.slice(i, i + WRITE_CHUNK);
-      const params: SqlParam[] = chunk.flatMap((w) => [docKey(w.collection, w.id), w.collection, w.id, w.json!]);
+    if (toUpsert.length) {
       await this.conn.run(
-        `INSERT INTO ${TABLE} (key, collection, id, doc) VALUES ${chunk.map(() => '(?, ?, ?, ?::JSON)').join(', ')} ` +
-          `ON CONFLICT (key) DO UPDATE SET doc = excluded.doc`,
-        params,
+        `INSERT INTO ${TABLE} (key, collection, id, doc) VALUES ${toUpsert.map(() => '(?, ?, ?, ?::JSON)').join(', ')} ON CONFLICT (key) DO UPDATE SET doc = excluded.doc`,
+        toUpsert.flatMap((w) => [docKey(w.collection, w.id), w.collection, w.id, w.json!]),
       );
     }
     if (deletes.length) await this.conn.run(`DELETE FROM ${TABLE} WHERE key IN (${deletes.map(() => '?').join(', ')})`, deletes);
   }
 
   /**
-   * Many writes (a write-behind flush carries dozens): staged with the appender into a temporary
-   * table, then one upsert and one delete — statements of a fixed text, so DuckDB parses a few short
-   * statements instead of one with hundreds of parameters (parsing runs on the JavaScript thread).
+   * Many writes (a write-behind flush carries dozens): staged with the appender, then one upsert and
+   * one delete — statements of a fixed text, so DuckDB parses a few short statements instead of one
+   * with hundreds of parameters (parsing runs on the JavaScript thread).
    */
   private async applyStaged(sets: BufferedWrite[], deletes: string[]): Promise<void> {
-    const staging = `state_stage_${Math.random().toString(36).slice(2)}`;
-    await this.conn.run(`CREATE TEMP TABLE ${staging} (key VARCHAR, collection VARCHAR, id VARCHAR, doc VARCHAR)`);
-    try {
-      const appender = await this.conn.raw.createAppender(staging, 'main', 'temp');
-      try {
-        for (const w of sets) {
-          appender.appendVarchar(docKey(w.collection, w.id));
-          appender.appendVarchar(w.collection);
-          appender.appendVarchar(w.id);
-          appender.appendVarchar(w.json!);
-          appender.endRow();
-        }
-        for (const key of deletes) {
-          appender.appendVarchar(key);
-          appender.appendNull();
-          appender.appendNull();
-          appender.appendNull();
-          appender.endRow();
-        }
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
+    const append = (appender: DuckDBAppender) => {
+      for (const w of sets) {
+        appender.appendVarchar(docKey(w.collection, w.id));
+        appender.appendVarchar(w.collection);
+        appender.appendVarchar(w.id);
+        appender.appendVarchar(w.json!);
+        appender.endRow();
       }
+      for (const key of deletes) {
+        appender.appendVarchar(key);
+        appender.appendNull();
+        appender.appendNull();
+        appender.appendNull();
+        appender.endRow();
+      }
+    };
+    await this.conn.staged('key VARCHAR, collection VARCHAR, id VARCHAR, doc VARCHAR', append, async (staging) => {
       if (sets.length) {
         await this.conn.run(
           `INSERT INTO ${TABLE} (key, collection, id, doc) SELECT key, collection, id, doc::JSON FROM ${staging} WHERE doc IS NOT NULL ` +
@@ -179,9 +171,7 @@ class BufferedTx implements StateTx {
         );
       }
       if (deletes.length) await this.conn.run(`DELETE FROM ${TABLE} WHERE key IN (SELECT key FROM ${staging} WHERE doc IS NULL)`);
-    } finally {
-      await this.conn.run(`DROP TABLE IF EXISTS temp.main.${staging}`).catch(() => undefined);
-    }
+    });
   }
 }
 

@@ -4,10 +4,9 @@
 // rows whose content differs are updated), and for `replace` one DELETE of the partition's (or the
 // scope's) rows the staging lacks. Writes to one table are serialized in-process (lock per table) so
 // that concurrent writers of a table queue instead of failing on conflicts.
-import { randomUUID } from 'node:crypto';
 import type { LogEntry, LogQuery, PartitionStats, ReadQuery, Row, Warehouse, WriteRequest, WriteResult } from '../../ports.js';
 import type { Plan, TablePlan } from '../../spec/plan.js';
-import { listValue } from '@duckdb/node-api';
+import { listValue, type DuckDBAppender } from '@duckdb/node-api';
 import { openDuckDb, type DuckConn, type DuckDb, type SqlParam } from './duckdb.js';
 import { ident } from './duckdb-values.js';
 import { appendLogEntries, queryLogEntries } from './execution-log.js';
@@ -122,12 +121,10 @@ export class DuckDbWarehouse implements Warehouse {
     return this.db.transaction((conn) => this.apply(conn, layout, request, rows), { lock: `table:${layout.ref}` });
   }
 
-  /** Rows into a new temporary table (the appender: no SQL per row); the caller drops it. */
-  private async stage(conn: DuckConn, layout: TableLayout, rows: Encoded[][]): Promise<string> {
-    const staging = `stage_${randomUUID().replace(/-/g, '')}`;
-    await conn.run(`CREATE TEMP TABLE ${staging} (${layout.columns.map((c) => `${ident(c.name)} ${SQL_TYPES[c.type]}`).join(', ')})`);
-    const appender = await conn.raw.createAppender(staging, 'main', 'temp');
-    try {
+  /** `fn` with the rows staged in a temporary table of the layout's columns (DuckConn.staged). */
+  private stage<T>(conn: DuckConn, layout: TableLayout, rows: Encoded[][], fn: (staging: string) => Promise<T>): Promise<T> {
+    const columns = layout.columns.map((c) => `${ident(c.name)} ${SQL_TYPES[c.type]}`).join(', ');
+    const append = (appender: DuckDBAppender) =>
       rows.forEach((row, i) => {
         try {
           row.forEach((v, j) => appendValue(appender, layout.columns[j]!.type, v));
@@ -136,17 +133,7 @@ export class DuckDbWarehouse implements Warehouse {
           throw new Error(`table ${layout.ref}, row ${i} (after de-duplication): ${(err as Error).message}`);
         }
       });
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
-    }
-    return staging;
-  }
-
-  private async unstage(conn: DuckConn, staging: string): Promise<void> {
-    // After a failed statement the transaction is aborted and rolls the temp table back anyway;
-    // an error here must not hide the one that matters (conflicts are retried by their message).
-    await conn.run(`DROP TABLE IF EXISTS temp.main.${staging}`).catch(() => undefined);
+    return conn.staged(columns, append, fn);
   }
 
   /** `INSERT … ON CONFLICT` of the staged rows by key; `changedOnly` skips rows whose values are equal. */
@@ -167,8 +154,7 @@ export class DuckDbWarehouse implements Warehouse {
   /** Apply one write on `conn`, inside the caller's transaction, and count what it changed. */
   private async apply(conn: DuckConn, layout: TableLayout, request: WriteRequest, rows: Encoded[][]): Promise<WriteResult> {
     const part = layout.partitionColumn;
-    const staging = await this.stage(conn, layout, rows);
-    try {
+    return this.stage(conn, layout, rows, async (staging) => {
       const inserted = Number(
         await conn.scalar(`SELECT count(*) FROM ${staging} s WHERE NOT EXISTS (SELECT 1 FROM ${layout.sql} t WHERE ${this.keyMatch(layout)})`),
       );
@@ -188,9 +174,7 @@ export class DuckDbWarehouse implements Warehouse {
         await conn.scalar(`SELECT count(*) FROM ${layout.sql} WHERE ${ident(part.name)} = ${typedParam(part)}`, [request.partition]),
       );
       return { inserted, updated: changed - inserted, deleted, rows: total };
-    } finally {
-      await this.unstage(conn, staging);
-    }
+    });
   }
 
   /**
@@ -201,8 +185,7 @@ export class DuckDbWarehouse implements Warehouse {
   async persist(conn: DuckConn, table: TablePlan, rows: Encoded[][], replaced: readonly string[]): Promise<void> {
     const layout = await this.prepare(table);
     const part = layout.partitionColumn;
-    const staging = await this.stage(conn, layout, rows);
-    try {
+    await this.stage(conn, layout, rows, async (staging) => {
       if (rows.length) await conn.run(this.upsertSql(layout, staging, false));
       if (replaced.length) {
         await conn.run(
@@ -211,9 +194,7 @@ export class DuckDbWarehouse implements Warehouse {
           [...replaced],
         );
       }
-    } finally {
-      await this.unstage(conn, staging);
-    }
+    });
   }
 
   /** The partitions that hold rows (as text, the form partitions travel in). */

@@ -235,14 +235,13 @@ export class WriteBehindWarehouse implements Warehouse, FlushParticipant {
   take(): PendingChanges | undefined {
     if (!this.dirty.size) return undefined;
     // Per table: the rows to upsert (a replaced partition's whole content) and the replaced partitions.
-    const byTable = new Map<string, { table: TablePlan; parts: CachedPartition[]; rows: Array<{ p: CachedPartition; rows: PlainRow[] }>; replaced: string[] }>();
+    const byTable = new Map<string, { table: TablePlan; rows: Array<{ p: CachedPartition; rows: PlainRow[] }>; replaced: string[] }>();
     for (const p of this.dirty) {
       let t = byTable.get(p.table.ref);
-      if (!t) byTable.set(p.table.ref, (t = { table: p.table, parts: [], rows: [], replaced: [] }));
+      if (!t) byTable.set(p.table.ref, (t = { table: p.table, rows: [], replaced: [] }));
       // Row objects are never changed in place (a write sets new ones), so references are a snapshot.
       t.rows.push({ p, rows: p.deletedSince ? [...p.rows.values()] : [...p.touched].map((k) => p.rows.get(k)!) });
       if (p.deletedSince) t.replaced.push(p.partition);
-      t.parts.push(p);
       p.touched = new Set();
       p.deletedSince = false;
       p.inFlight++;
@@ -257,8 +256,8 @@ export class WriteBehindWarehouse implements Warehouse, FlushParticipant {
         }
       },
       settled: (ok) => {
-        for (const t of tables) for (const p of t.parts) p.inFlight--;
-        if (ok) this.counts.partitionsFlushed += tables.reduce((n, t) => n + t.parts.length, 0);
+        for (const t of tables) for (const { p } of t.rows) p.inFlight--;
+        if (ok) this.counts.partitionsFlushed += tables.reduce((n, t) => n + t.rows.length, 0);
       },
     };
   }
