@@ -10,6 +10,7 @@
 // would be lost in the plain form, and the key must match the stored row exactly), an entity column
 // whose text form differs from DuckDB's CAST to VARCHAR (float, timestamp, JSON). Those tables are
 // written through to DuckDB as before.
+import { cloneValue } from '../clone.js';
 import type { Row } from '../../ports.js';
 import type { ColumnPlan, ColumnType, TablePlan } from '../../spec/plan.js';
 import { isoFromMicros, type Plain } from './duckdb-values.js';
@@ -99,7 +100,7 @@ export function keyOrder(layout: TableLayout): (a: PlainRow, b: PlainRow) => num
 
 /** Rows as processors receive them: copies, so a caller's edits never reach the cache. */
 export function copyRows(rows: Iterable<PlainRow>): Row[] {
-  return [...rows].map((r) => structuredClone(r));
+  return [...rows].map((r) => cloneValue(r));
 }
 
 /** One partition of one table in memory, with what it holds that DuckDB does not have yet. */

@@ -11,6 +11,7 @@
 // followed by a write of another (write skew), and it is cheap here: a transaction is a few point
 // reads and one or two statements. Writes are buffered and applied at commit in the same DuckDB
 // transaction as the reads; `get`/`getMany`/`query` inside a transaction see its buffered writes.
+import { cloneValue } from '../clone.js';
 import type { Collection, DocKey, Filter, StateStore, StateTx } from '../../ports.js';
 import type { DuckDBAppender } from '@duckdb/node-api';
 import { openDuckDb, type DuckConn, type DuckDb } from './duckdb.js';
@@ -86,7 +87,7 @@ class BufferedTx implements StateTx {
       const w = this.writes.get(k);
       if (w) return w.json === undefined ? undefined : JSON.parse(w.json);
       const doc = stored.get(k);
-      return doc === undefined ? undefined : structuredClone(doc);
+      return doc === undefined ? undefined : cloneValue(doc);
     });
   }
 

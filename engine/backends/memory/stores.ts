@@ -1,6 +1,7 @@
 // In-memory Warehouse, ObjectStore and DocumentStore for dry runs and scenario tests. The warehouse
 // keeps rows per table and partition and upserts by key like the real ones, so scenario tests see the
 // same semantics; the execution log is an array.
+import { cloneValue } from '../clone.js';
 import type {
   DocumentStore, LogEntry, LogQuery, ObjectStore, PartitionStats, ReadQuery, Row, StoredObject, Warehouse, WriteRequest, WriteResult,
 } from '../../ports.js';
@@ -25,7 +26,7 @@ export class MemoryWarehouse implements Warehouse {
     this.counters.reads++;
     const out: Row[] = [];
     for (const d of q.partitions) {
-      for (const r of this.part(table, d).values()) if (!q.entities || q.entities.ids.includes(String(r[q.entities.column]))) out.push(structuredClone(r));
+      for (const r of this.part(table, d).values()) if (!q.entities || q.entities.ids.includes(String(r[q.entities.column]))) out.push(cloneValue(r));
     }
     return out;
   }
@@ -50,7 +51,7 @@ export class MemoryWarehouse implements Warehouse {
     for (const [k, r] of incoming) {
       if (part.has(k)) updated++;
       else inserted++;
-      part.set(k, structuredClone(r));
+      part.set(k, cloneValue(r));
     }
     return { inserted, updated, deleted, rows: part.size };
   }
@@ -62,7 +63,7 @@ export class MemoryWarehouse implements Warehouse {
 
   async appendLog(entries: LogEntry[]): Promise<void> {
     this.counters.logBatches++;
-    this.log.push(...entries.map((e) => structuredClone(e)));
+    this.log.push(...entries.map((e) => cloneValue(e)));
   }
 
   async queryLog(q: LogQuery): Promise<LogEntry[]> {
@@ -99,11 +100,11 @@ export class MemoryDocumentStore implements DocumentStore {
   readonly docs = new Map<string, Record<string, unknown>>();
 
   async put(path: string, doc: Record<string, unknown>): Promise<void> {
-    this.docs.set(path, structuredClone(doc));
+    this.docs.set(path, cloneValue(doc));
   }
 
   async get(path: string): Promise<Record<string, unknown> | undefined> {
-    return structuredClone(this.docs.get(path));
+    return cloneValue(this.docs.get(path));
   }
 
   async list(collectionPath: string): Promise<string[]> {
