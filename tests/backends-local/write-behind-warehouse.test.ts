@@ -44,9 +44,9 @@ function randomRow(r: ReturnType<typeof rng>): Row {
   };
 }
 
-async function openBehind(file: string, maxCachedRows?: number) {
+async function openBehind(file: string, maxCachedRows?: number, flushMs = 5) {
   const db = await openDuckDb(file);
-  const state = await WriteBehindStateStore.open(new DuckDbStateStore(db), { flushMs: 5 });
+  const state = await WriteBehindStateStore.open(new DuckDbStateStore(db), { flushMs });
   const disk = new DuckDbWarehouse(db);
   const wh = new WriteBehindWarehouse(disk, state, { maxCachedRows });
   state.join(wh);
@@ -108,7 +108,8 @@ describe('the write-behind warehouse', () => {
   }
 
   it('persists rows and the state written after them in the same flush, and not before it', async () => {
-    const s = await openBehind(join(tmp.dir, 'together.duckdb'));
+    // No timed flush: only the explicit one below may persist.
+    const s = await openBehind(join(tmp.dir, 'together.duckdb'), undefined, 60_000);
     try {
       const disk = new DuckDbWarehouse(s.db, { partitionKey: 'game_date' });
       const raw = new DuckDbStateStore(s.db);
@@ -118,6 +119,30 @@ describe('the write-behind warehouse', () => {
       assert.deepEqual([(await disk.read(events, { partitions: [DAYS[0]!] })).length, await raw.get('versions', 'events')], [0, undefined], 'nothing on disk yet');
       await s.state.flush();
       assert.deepEqual([(await disk.read(events, { partitions: [DAYS[0]!] })).length, await raw.get('versions', 'events')], [1, { rows: 1 }]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('appends to a table stored as the spec lays it out, and upserts through staging into one an older spec left', async () => {
+    const s = await openBehind(join(tmp.dir, 'appendable.duckdb'), undefined, 60_000);
+    try {
+      const disk = new DuckDbWarehouse(s.db, { partitionKey: 'game_date' });
+      const v1 = table('evolve.t', [col('id', 'string', false), col('a', 'int64')], ['id']);
+      await s.wh.ensureTables(tinyPlan([v1]));
+      await s.wh.write(v1, { partition: DAYS[0]!, rows: [{ id: 'x', a: 1 }], mode: 'upsert' });
+      await s.state.flush();
+      // The new column sits in the middle of the spec's list; DuckDB adds it at the end.
+      const v2 = table('evolve.t', [col('id', 'string', false), col('b', 'string'), col('a', 'int64')], ['id']);
+      await s.wh.ensureTables(tinyPlan([v2]));
+      await s.wh.write(v2, { partition: DAYS[1]!, rows: [{ id: 'y', b: 'new', a: 2 }], mode: 'upsert' });
+      await s.wh.write(v2, { partition: DAYS[0]!, rows: [{ id: 'z', b: 'also', a: 3 }], mode: 'upsert' });
+      await s.state.flush();
+      assert.deepEqual(await disk.read(v2, { partitions: [DAYS[0]!, DAYS[1]!] }), [
+        { game_date: DAYS[0], id: 'x', b: null, a: 1 },
+        { game_date: DAYS[0], id: 'z', b: 'also', a: 3 },
+        { game_date: DAYS[1], id: 'y', b: 'new', a: 2 },
+      ]);
     } finally {
       await s.close();
     }

@@ -112,6 +112,12 @@ export class CachedPartition {
   deletedSince = false;
   /** Takes being persisted right now; the partition may be evicted only when clean. */
   inFlight = 0;
+  /**
+   * The keys DuckDB has a row for: those loaded, plus those each committed flush wrote (after a
+   * replace, exactly the partition's rows). A flush appends rows outside it instead of upserting them.
+   * Read and updated only inside the flush chain.
+   */
+  stored = new Set<string>();
 
   constructor(
     readonly table: TablePlan,

@@ -80,3 +80,18 @@ export async function ensureTable(conn: DuckConn, layout: TableLayout): Promise<
   }
   return added;
 }
+
+/**
+ * Whether the stored table has exactly the layout's columns, in its order and with its types — then
+ * rows can be appended to it directly (the appender fills columns by position, with no casts).
+ * A table whose columns were added later, or whose types or extra columns an older spec left, is
+ * written through a staging table instead.
+ */
+export async function appendableAsLaid(conn: DuckConn, layout: TableLayout): Promise<boolean> {
+  const stored = await conn.all(
+    `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ? ORDER BY ordinal_position`,
+    [layout.schema, layout.name],
+  );
+  return stored.length === layout.columns.length && layout.columns.every((c, i) => stored[i]!.column_name === c.name && stored[i]!.data_type === SQL_TYPES[c.type]);
+}
+

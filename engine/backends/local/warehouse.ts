@@ -11,7 +11,7 @@ import { openDuckDb, type DuckConn, type DuckDb, type SqlParam } from './duckdb.
 import { ident } from './duckdb-values.js';
 import { appendLogEntries, queryLogEntries } from './execution-log.js';
 import { appendValue, encodeRows, type Encoded } from './row-encoding.js';
-import { ensureTable, SQL_TYPES, tableLayout, typedParam, type TableLayout } from './table-layout.js';
+import { appendableAsLaid, ensureTable, SQL_TYPES, tableLayout, typedParam, type TableLayout } from './table-layout.js';
 
 /** Instrumentation for tests and benchmarks. */
 export interface WarehouseCounters {
@@ -49,6 +49,8 @@ export class DuckDbWarehouse implements Warehouse {
   private readonly layouts = new Map<string, TableLayout>();
   /** Tables created or evolved by this instance (keyed by ref), so each is checked once. */
   private readonly ensured = new Map<string, Promise<void>>();
+  /** Per table: stored exactly as laid out, so flushes may append to it directly (appendableAsLaid). */
+  private readonly appendable = new Map<string, boolean>();
   private readonly count: WarehouseCounters = { logBatches: 0, logRows: 0, queries: 0, writes: 0 };
 
   constructor(
@@ -90,7 +92,13 @@ export class DuckDbWarehouse implements Warehouse {
     const layout = this.layout(table);
     let done = this.ensured.get(table.ref);
     if (!done) {
-      done = this.db.transaction(async (conn) => void (await ensureTable(conn, layout)), { lock: 'ddl' });
+      done = this.db.transaction(
+        async (conn) => {
+          await ensureTable(conn, layout);
+          this.appendable.set(table.ref, await appendableAsLaid(conn, layout));
+        },
+        { lock: 'ddl' },
+      );
       this.ensured.set(table.ref, done);
       done.catch(() => this.ensured.delete(table.ref));
     }
@@ -122,18 +130,20 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /** `fn` with the rows staged in a temporary table of the layout's columns (DuckConn.staged). */
+  private appendRows(appender: DuckDBAppender, layout: TableLayout, rows: Encoded[][]): void {
+    rows.forEach((row, i) => {
+      try {
+        row.forEach((v, j) => appendValue(appender, layout.columns[j]!.type, v));
+        appender.endRow();
+      } catch (err) {
+        throw new Error(`table ${layout.ref}, row ${i} (after de-duplication): ${(err as Error).message}`);
+      }
+    });
+  }
+
   private stage<T>(conn: DuckConn, layout: TableLayout, rows: Encoded[][], fn: (staging: string) => Promise<T>): Promise<T> {
     const columns = layout.columns.map((c) => `${ident(c.name)} ${SQL_TYPES[c.type]}`).join(', ');
-    const append = (appender: DuckDBAppender) =>
-      rows.forEach((row, i) => {
-        try {
-          row.forEach((v, j) => appendValue(appender, layout.columns[j]!.type, v));
-          appender.endRow();
-        } catch (err) {
-          throw new Error(`table ${layout.ref}, row ${i} (after de-duplication): ${(err as Error).message}`);
-        }
-      });
-    return conn.staged(columns, append, fn);
+    return conn.staged(columns, (appender) => this.appendRows(appender, layout, rows), fn);
   }
 
   /** `INSERT … ON CONFLICT` of the staged rows by key; `changedOnly` skips rows whose values are equal. */
@@ -182,9 +192,29 @@ export class DuckDbWarehouse implements Warehouse {
    * flush): the rows upserted by key, and in each of the `replaced` partitions every row they lack
    * deleted — so for those, `rows` holds the partition's whole content. No counts: nobody waits.
    */
-  async persist(conn: DuckConn, table: TablePlan, rows: Encoded[][], replaced: readonly string[]): Promise<void> {
+  /**
+   * Persist a write-behind flush's changes to one table on `conn` (the flush's transaction): `rows`
+   * upserted by key, the `replaced` partitions' other rows deleted, and `appended` — rows whose keys
+   * the caller knows are not stored (a new partition's, a new key's) — added by the appender straight
+   * into the table, without a staging table or an upsert, when the table is laid out as the spec says.
+   */
+  async persist(conn: DuckConn, table: TablePlan, rows: Encoded[][], replaced: readonly string[], appended: Encoded[][] = []): Promise<void> {
     const layout = await this.prepare(table);
     const part = layout.partitionColumn;
+    if (appended.length && !this.appendable.get(table.ref)) {
+      rows = [...rows, ...appended];
+      appended = [];
+    }
+    if (appended.length) {
+      const appender = await conn.raw.createAppender(layout.name, layout.schema);
+      try {
+        this.appendRows(appender, layout, appended);
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    }
+    if (!rows.length && !replaced.length) return;
     await this.stage(conn, layout, rows, async (staging) => {
       if (rows.length) await conn.run(this.upsertSql(layout, staging, false));
       if (replaced.length) {

@@ -16,7 +16,7 @@
 import type { Collection, Filter, StateStore, StateTx } from '../../ports.js';
 import { MemoryStateStore } from '../memory/state-store.js';
 import type { DuckConn } from './duckdb.js';
-import type { DuckDbStateStore } from './state-store.js';
+import type { DuckDbStateStore, PersistWrite } from './state-store.js';
 
 type Write = [Collection, string, unknown | undefined];
 
@@ -51,10 +51,21 @@ export class WriteBehindStateStore implements StateStore, Flusher {
   private flushError: Error | undefined;
   readonly counters = { transactions: 0, flushes: 0, writesPersisted: 0 };
 
+  /**
+   * The documents the DuckDB state table has a row for (`collection\0id`): what was there at open,
+   * plus what each committed flush wrote, minus what it deleted. A flush appends new documents and
+   * deletes only rows that exist, instead of upserting (see DuckDbStateStore.persist). Read and
+   * updated only inside the flush chain, so a flush sees every earlier flush's outcome.
+   */
+  private readonly stored = new Set<string>();
+
   private constructor(private readonly mem: MemoryStateStore, private readonly disk: DuckDbStateStore, private readonly flushMs: number) {}
 
   static async open(disk: DuckDbStateStore, opts: { flushMs?: number } = {}): Promise<WriteBehindStateStore> {
-    return new WriteBehindStateStore(new MemoryStateStore(await disk.dumpAll()), disk, opts.flushMs ?? 50);
+    const dump = await disk.dumpAll();
+    const store = new WriteBehindStateStore(new MemoryStateStore(dump), disk, opts.flushMs ?? 50);
+    for (const [c, docs] of Object.entries(dump)) for (const id of Object.keys(docs)) store.stored.add(`${c}\u0000${id}`);
+    return store;
   }
 
   get failure(): Error | undefined {
@@ -109,17 +120,27 @@ export class WriteBehindStateStore implements StateStore, Flusher {
     // deleted, or a run record written twice, within one flush interval costs one statement row.
     const last = new Map<string, Write>();
     for (const w of this.pending) last.set(`${w[0]}\u0000${w[1]}`, w);
-    const batch = [...last.values()] as Array<[Collection, string, object | undefined]>;
     this.pending = [];
     // Taken now, with the state batch: see the header.
     const changes = this.participants.map((p) => p.take()).filter((c): c is PendingChanges => c !== undefined);
     this.flushing = this.flushing.then(async () => {
-      if (!batch.length && !changes.length) return;
+      if (!last.size && !changes.length) return;
       try {
         if (this.flushError) throw this.flushError;
+        // Whether each document has a row is known only now, after the flushes before this one.
+        const batch: PersistWrite[] = [];
+        for (const [key, [collection, id, doc]] of last) {
+          const stored = this.stored.has(key);
+          // Set and deleted before it ever reached disk: nothing to persist.
+          if (doc !== undefined || stored) batch.push({ collection, id, doc: doc as object | undefined, stored });
+        }
         await this.disk.persist(batch, changes.length ? async (conn) => {
           for (const c of changes) await c.persist(conn);
         } : undefined);
+        for (const [key, [, , doc]] of last) {
+          if (doc === undefined) this.stored.delete(key);
+          else this.stored.add(key);
+        }
         for (const c of changes) c.settled(true);
         this.counters.flushes++;
         this.counters.writesPersisted += batch.length;

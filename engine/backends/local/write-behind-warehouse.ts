@@ -17,7 +17,7 @@ import type { LogEntry, LogQuery, PartitionStats, ReadQuery, Row, Warehouse, Wri
 import type { Plan, TablePlan } from '../../spec/plan.js';
 import type { DuckConn } from './duckdb.js';
 import { CachedPartition, copyRows, decodeRow, filterableInMemory, keyOf, keyOrder, notCacheable, type PlainRow } from './partition-cache.js';
-import { encodeRows } from './row-encoding.js';
+import { encodeRows, type Encoded } from './row-encoding.js';
 import type { TableLayout } from './table-layout.js';
 import type { DuckDbWarehouse, WarehouseCounters } from './warehouse.js';
 import type { FlushParticipant, Flusher, PendingChanges } from './write-behind-state.js';
@@ -104,7 +104,12 @@ export class WriteBehindWarehouse implements Warehouse, FlushParticipant {
         const rows = toRead.length ? ((await this.disk.read(table, { partitions: toRead })) as PlainRow[]) : [];
         const byPartition = new Map(missing.map((d) => [d, new CachedPartition(table, layout, d)] as const));
         const col = layout.partitionColumn.name;
-        for (const r of rows) byPartition.get(String(r[col]))?.rows.set(keyOf(layout, r), r);
+        for (const r of rows) {
+          const p = byPartition.get(String(r[col]));
+          const k = keyOf(layout, r);
+          p?.rows.set(k, r);
+          p?.stored.add(k);
+        }
         for (const [d, p] of byPartition) {
           this.parts.set(`${table.ref}\0${d}`, p);
           this.cachedRows += p.rows.size;
@@ -251,12 +256,31 @@ export class WriteBehindWarehouse implements Warehouse, FlushParticipant {
     return {
       persist: async (conn: DuckConn) => {
         for (const t of tables) {
-          const encoded = t.rows.flatMap(({ p, rows }) => encodeRows(p.layout, p.partition, rows));
-          await this.disk.persist(conn, t.table, encoded, t.replaced);
+          // Which keys DuckDB has is known only now, after the flushes before this one settled.
+          const upserts: Encoded[][] = [];
+          const appends: Encoded[][] = [];
+          for (const { p, rows } of t.rows) {
+            if (t.replaced.includes(p.partition)) {
+              upserts.push(...encodeRows(p.layout, p.partition, rows));
+              continue;
+            }
+            const fresh = rows.filter((r) => !p.stored.has(keyOf(p.layout, r)));
+            const known = fresh.length === rows.length ? [] : rows.filter((r) => p.stored.has(keyOf(p.layout, r)));
+            if (fresh.length) appends.push(...encodeRows(p.layout, p.partition, fresh));
+            if (known.length) upserts.push(...encodeRows(p.layout, p.partition, known));
+          }
+          await this.disk.persist(conn, t.table, upserts, t.replaced, appends);
         }
       },
       settled: (ok) => {
-        for (const t of tables) for (const { p } of t.rows) p.inFlight--;
+        for (const t of tables) {
+          for (const { p, rows } of t.rows) {
+            p.inFlight--;
+            if (!ok) continue;
+            if (t.replaced.includes(p.partition)) p.stored = new Set();
+            for (const r of rows) p.stored.add(keyOf(p.layout, r));
+          }
+        }
         if (ok) this.counts.partitionsFlushed += tables.reduce((n, t) => n + t.rows.length, 0);
       },
     };
