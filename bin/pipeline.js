@@ -2,8 +2,8 @@
 // The installed `pipeline` binary. In a checkout (the engine's TypeScript sources beside it and tsx
 // installed) it runs the sources through tsx's loader, so a dist/ left by an earlier `npm run build`
 // can never run stale code; where there are no sources (the image) or PIPELINE_COMPILED=1, it runs the
-// compiled engine (dist/). With the compiled engine, tsx is still registered when it is installed, so a
-// project's processors written in TypeScript load; an image has no tsx and runs compiled processors.
+// compiled engine (dist/). With the compiled engine, tsx is registered when it is installed and the first
+// project module written in TypeScript is imported; an image has no tsx and runs compiled processors.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,11 +22,18 @@ async function registerTsx() {
 }
 
 const sources = path.join(root, 'engine', 'cli', 'main.ts');
-const tsx = await registerTsx();
-const useCompiled = existsSync(compiled) && (process.env.PIPELINE_COMPILED === '1' || !tsx || !existsSync(sources));
+const wantCompiled = existsSync(compiled) && (process.env.PIPELINE_COMPILED === '1' || !existsSync(sources));
+// From sources the engine itself needs tsx; the compiled engine registers it only when a project's
+// TypeScript module is imported (engine/runtime/user-modules.ts), which most commands never do.
+const tsx = wantCompiled ? false : await registerTsx();
+const useCompiled = wantCompiled || (!tsx && existsSync(compiled));
 if (!useCompiled && !tsx) {
   process.stderr.write('pipeline: neither the compiled engine (dist/: run `npm run build`) nor tsx (a dev dependency: `npm ci`) is here\n');
   process.exit(70);
+}
+if (useCompiled) {
+  let registering;
+  globalThis[Symbol.for('pipeline.loadTypeScript')] = () => (registering ??= registerTsx());
 }
 const entry = useCompiled ? compiled : sources;
 const { runCli } = await import(pathToFileURL(entry).href);

@@ -2,9 +2,9 @@
 // is recorded in `<state dir>/services/NAME.json` ({ url, pid }) by whoever started it for others to use
 // (`pipeline source start`, the demo); a record counts only while its process lives and its URL
 // answers. Otherwise a command that runs processors starts the service itself, for its own duration.
+import { importUserModule } from '../runtime/user-modules.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { LocalServicePlan, Plan } from '../spec/plan.js';
 import { isDefinedLocalService, type RunningLocalService } from './local-service.js';
 
@@ -80,7 +80,7 @@ export async function startService(plan: Plan, s: LocalServicePlan, opts: { port
   if (!existsSync(file)) throw new LocalServiceError(`local service ${s.name}: module ${s.module} does not exist (local.services.${s.name}.module in ${plan.file})`);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = await importUserModule(file);
   } catch (e) {
     throw new LocalServiceError(`local service ${s.name}: cannot load ${s.module}: ${(e as Error).message.split('\n')[0]}`);
   }

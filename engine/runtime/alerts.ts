@@ -1,7 +1,6 @@
 // Alert routing: every alert goes to the execution log; configured sinks get it too when its
 // severity reaches theirs. Webhooks are a JSON POST, retried with backoff, never blocking a run:
 // deliveries run in the background and `flush()` waits for them (shutdown, tests).
-import { request } from 'undici';
 import type { Alert, Severity } from '../ports.js';
 import type { AlertSinkPlan, Plan } from '../spec/plan.js';
 import type { LogBuffer } from './log-buffer.js';
@@ -44,7 +43,8 @@ export class AlertRouter {
     let error = '';
     for (let attempt = 1; attempt <= 4; attempt++) {
       try {
-        const res = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/json' }, headersTimeout: 5000, bodyTimeout: 5000 });
+        const { request } = await import('undici'); // loaded on first use: most commands never fetch
+      const res = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/json' }, headersTimeout: 5000, bodyTimeout: 5000 });
         await res.body.dump();
         if (res.statusCode < 300) {
           this.sent.push({ sink: sink.name, alert, ok: true });

@@ -1,7 +1,6 @@
 // Builds the context a processor runs with: reads limited to its declared inputs (anything else fails
 // with the spec line to change), writes collected for its one output, objects and documents only into
 // its declared collections, fetch with timeouts and retries, and a logger into the run's log.
-import { request } from 'undici';
 import { readPartitions } from '../core/decide.js';
 import { partitionPrefix, patternRegex } from '../core/messages.js';
 import type { Scope } from '../core/types.js';
@@ -159,6 +158,7 @@ export async function fetchWithRetry(url: string, opts: FetchOptions = {}, signa
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (signal?.aborted) throw new SourceUnavailableError(`GET ${url} aborted`);
     try {
+      const { request } = await import('undici'); // loaded on first use: most commands never fetch
       const res = await request(url, { method: 'GET', headers: opts.headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal });
       const text = await res.body.text();
       const ct = String(res.headers['content-type'] ?? '');

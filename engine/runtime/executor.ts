@@ -1,7 +1,7 @@
 // Executes one run: loads the processor module (cached), runs it with a context and a timeout, and
 // returns what it produced, checked. A simulated executor (dry runs) produces nothing and lets the
 // engine record a new version of each output, with unknown contents.
-import { pathToFileURL } from 'node:url';
+import { importUserModule } from './user-modules.js';
 import type { Backends, Row } from '../ports.js';
 import { formatDuration } from '../spec/duration.js';
 import { moduleFile } from '../spec/modules.js';
@@ -46,8 +46,8 @@ export class ModuleExecutor implements Executor {
     const file = moduleFile(plan.dir, p.module);
     let hit = this.cache.get(file);
     if (!hit) {
-      hit = import(pathToFileURL(file).href).then(
-        (m: { default?: unknown }) => {
+      hit = importUserModule(file).then(
+        (m) => {
           if (!isDefinedProcessor(m.default)) throw new ModuleLoadError(`${p.module} must default-export defineProcessor('${name}', { run })`);
           if (m.default.name !== name) throw new ModuleLoadError(`${p.module} defines processor '${m.default.name}', but the spec maps it to '${name}'`);
           return m.default;

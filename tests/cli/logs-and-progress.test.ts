@@ -165,11 +165,11 @@ describe('a piped backfill', () => {
     assert.doesNotMatch(r.stdout, /dates \| \d+ run\(s\)/, 'no progress lines on a terminal');
   });
 
-  it('repeats the line while one date runs long', () => {
+  it('repeats the line while one date runs long', async () => {
     mock.timers.enable({ apis: ['setInterval', 'Date'], now: 0 });
     try {
       const io = bufferIO();
-      const progress = startProgress(io, { total: 1, style: 'lines', heartbeatMs: 5000 });
+      const progress = await startProgress(io, { total: 1, style: 'lines', heartbeatMs: 5000 });
       progress.observe({ ts: 0, event: 'run:started' });
       mock.timers.tick(4000);
       assert.deepEqual(io.stderr, [], 'quiet before the interval');

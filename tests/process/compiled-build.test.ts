@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -99,5 +99,29 @@ describe('the compiled engine (npm run build)', () => {
     const r = run([path.join(BUILD, 'bin/pipeline.js'), 'validate', path.join(DIST, 'pipeline.yaml')]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /is valid/);
+  });
+
+  it('bin/pipeline.js on the compiled engine loads a project processor written in TypeScript (tsx registered on first use)', () => {
+    // bin/ beside dist/ (the test above copies it) runs the compiled engine without tsx at start; the
+    // project's .ts processor makes it register tsx before the import.
+    mkdirSync(path.join(BUILD, 'bin'), { recursive: true });
+    copyFileSync(path.join(ROOT, 'bin/pipeline.js'), path.join(BUILD, 'bin/pipeline.js'));
+    const project = path.join(BUILD, 'ts-project');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(path.join(project, 'pipeline.yaml'), [
+      'version: 1', 'name: tsp', 'partition: { key: day }', 'datasets:', '  d:', '    tables:',
+      '      greetings: { columns: { day: { type: date }, k: { type: string } }, key: [k] }',
+      'phases:', '  one: { number: 1, topic: tsp-one }',
+      'processors:', '  hello: { phase: one, module: hello.ts, writes: d.greetings }', '',
+    ].join('\n'));
+    writeFileSync(path.join(project, 'hello.ts'), [
+      "import { defineUntypedProcessor } from '../dist/engine/runtime/processor.js';",
+      "const greeting: string = 'hi';",
+      "export default defineUntypedProcessor('hello', { run: (ctx) => ctx.write([{ k: greeting }]) });", '',
+    ].join('\n'));
+    const r = spawnSync(process.execPath, [path.join(BUILD, 'bin/pipeline.js'), 'run', '--date', '2025-01-01'], { cwd: project, env: nodeEnv(), encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, /^one +1 +1 +0 /m, 'the processor ran and succeeded');
+    assert.doesNotMatch(`${r.stdout}${r.stderr}`, /Unknown file extension|cannot load/);
   });
 });

@@ -69,7 +69,7 @@ export const run: Registrar = (program, io) => {
       const plan = retryPlan(spec, opts);
       await cascadeCommand(io, plan, dates, opts, async (local, started) => {
         let done = 0;
-        const progress = startProgress(io, { total: dates.length, style: opts.json ? 'none' : io.interactive ? 'bar' : 'lines' });
+        const progress = await startProgress(io, { total: dates.length, style: opts.json ? 'none' : io.interactive ? 'bar' : 'lines' });
         const stop = follow(local, io, opts, (e) => progress.observe(e));
         const entries = await runCascade(local, {
           dates, concurrency, onlyIfNotDone: true, backfill: { mode: true, reason: opts.reason, ...(stopAfter ? { stopAfter } : {}) },

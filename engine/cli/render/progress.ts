@@ -3,7 +3,6 @@
 // runs, failures, elapsed — and, while one date runs long, the same line every few seconds, so a log
 // never goes quiet between the first line and the last. With `--json` nothing: the script reads the
 // document at the end.
-import { SingleBar } from 'cli-progress';
 import type { LogEntry } from '../../ports.js';
 import type { CliIO } from '../io.js';
 
@@ -61,13 +60,16 @@ function lines(io: CliIO, total: number, heartbeatMs: number): Progress {
   };
 }
 
-function bar(total: number): Progress {
+async function bar(total: number): Promise<Progress> {
+  // Loaded here: only a backfill on a terminal draws a bar, and every command pays for what the CLI
+  // entry imports statically.
+  const { SingleBar } = await import('cli-progress');
   const b = new SingleBar({ format: 'backfill [{bar}] {value}/{total} dates | ETA {eta_formatted} | {date}', stream: process.stderr, hideCursor: true });
   b.start(total, 0, { date: '' });
   return { observe() {}, dateDone: (date) => b.increment({ date }), stop: () => b.stop() };
 }
 
-export function startProgress(io: CliIO, opts: ProgressOptions): Progress {
+export async function startProgress(io: CliIO, opts: ProgressOptions): Promise<Progress> {
   if (opts.style === 'none') return NONE;
   return opts.style === 'bar' ? bar(opts.total) : lines(io, opts.total, opts.heartbeatMs ?? HEARTBEAT_MS);
 }
