@@ -10,7 +10,9 @@
 // data; `pipeline run` or `reconcile` repeats the lost tail.
 //
 // Each flush writes every partition changed since the last one once: the rows whose keys were
-// written (an upsert), or — when a key was deleted — the partition's whole content (a replace).
+// written, or — when a key was deleted — the partition's whole content (a replace). Rows whose keys
+// DuckDB does not have yet (a new day's, a new key's: `CachedPartition.stored`) are appended straight
+// into the table; the others go through a staged upsert.
 // Partitions not changed are evicted least recently used beyond `maxCachedRows`. Tables whose values
 // cannot round-trip through plain JavaScript (see `notCacheable`) are written through to DuckDB.
 import type { LogEntry, LogQuery, PartitionStats, ReadQuery, Row, Warehouse, WriteRequest, WriteResult } from '../../ports.js';
