@@ -25,6 +25,18 @@ describe('decide: fingerprint and duplicate inputs (§8.2)', () => {
     assert.match(a.fingerprint!, /^[0-9a-f]{32}$/);
   });
 
+  it('gives the same inputs the same fingerprint when the spec lists the reads in another order (same spec hash)', () => {
+    const swapped = tinyPlan((s) => {
+      const reads = s.processors.player_totals!.reads!;
+      s.processors.player_totals!.reads = { 'raw.lines': reads['raw.lines']!, 'raw.box': reads['raw.box']! };
+    });
+    assert.deepEqual(swapped.processors.get('player_totals')!.reads.map((r) => r.asset), ['raw.lines', 'raw.box']);
+    const before = decideAt(plan, boxV2(), inputs());
+    const after = decideAt(swapped, candidateFor(swapped, assetUpdated('raw.box', D, { version: 2 }), 'player_totals'), inputs().succeeded(before));
+    assert.equal(after.fingerprint, before.fingerprint);
+    assert.equal(after.kind, 'skip:duplicate', 'reordering a spec does not re-run what it did not change');
+  });
+
   it('skips a duplicate when the inputs are unchanged since the last success', () => {
     const d = decideAt(plan, boxV2(), ranOn(inputs()));
     assert.equal(d.kind, 'skip:duplicate');
@@ -110,6 +122,25 @@ describe('decide: fingerprint and duplicate inputs (§8.2)', () => {
       const d = decideAt(plan, boxV2(), inputs().succeeded(scoped));
       assert.equal(d.fingerprint, scoped.fingerprint);
       assert.equal(d.kind, 'run');
+    });
+
+    describe('after a whole run, then a forced scoped run on the same inputs (the last success is the scoped one)', () => {
+      const given = () => {
+        const whole = decideAt(plan, boxV2(), inputs());
+        const forced = decideAt(plan, { ...boxV2({ player: ['curry'] }), force: true }, inputs().succeeded(whole, 'exec-1'));
+        assert.equal(forced.fingerprint, whole.fingerprint);
+        return inputs().succeeded(whole, 'exec-1').succeeded(forced, 'exec-2');
+      };
+
+      it('skips a scoped candidate the scoped run did not cover: the whole run did, on these inputs', () => {
+        const d = decideAt(plan, boxV2({ player: ['lebron'] }), given());
+        assert.equal(d.kind, 'skip:duplicate');
+        assert.deepEqual(d.reasons, [`inputs unchanged since execution exec-2 (fingerprint ${d.fingerprint!.slice(0, 12)}, scope all)`]);
+      });
+
+      it('runs a whole-partition candidate: it is a duplicate only of the last success, and that one covered curry alone (§8.2)', () => {
+        assert.equal(decideAt(plan, boxV2(), given()).kind, 'run');
+      });
     });
 
     it('after a whole run then a scoped run on newer inputs, counts only the scoped entities as done', () => {

@@ -2,6 +2,7 @@
 // when it finishes (rerun-requested, no lost update); an expired lease is taken over by a new run.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { decide } from '../../engine/core/decide.js';
 import { ago, assetUpdated, candidateFor, D, decideAt, minutes, state, T0, tinyPlan } from './builders.js';
 
 const plan = tinyPlan();
@@ -25,6 +26,13 @@ describe('decide: leases (§8.3–4)', () => {
     const d = decideAt(plan, boxV2(), ready().lease({ token: 'exec-crashed', expiresAt: ago(minutes(1)) }));
     assert.equal(d.kind, 'run');
     assert.deepEqual(d.reasons, ['triggered by raw.box v2', 'took over the expired lease (execution exec-crashed)']);
+  });
+
+  it('takes over an unexpired lease whose runner is known to be gone, saying so', () => {
+    const given = ready().lease({ token: 'exec-killed', expiresAt: T0 + minutes(10) });
+    const d = decide(plan, boxV2(), { ...given.snapshot(), leaseHolderGone: true }, T0);
+    assert.equal(d.kind, 'run');
+    assert.deepEqual(d.reasons, ['triggered by raw.box v2', 'took over the lease of a runner that is gone (execution exec-killed)']);
   });
 
   it('treats a lease expiring exactly now as expired', () => {

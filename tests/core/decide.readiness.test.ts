@@ -18,6 +18,7 @@ describe('decide: readiness (§8.1)', () => {
     assert.deepEqual(d.reasons, ['triggered by raw.box v1']);
     assert.deepEqual(d.warnings, []);
     assert.deepEqual(d.inputs.map((i) => [i.asset, i.status, i.versions]), [['raw.box', 'ready', { [D]: 1 }], ['raw.lines', 'ready', { [D]: 1 }]]);
+    assert.deepEqual(d.inputs.map((i) => i.partitions), [[D], [D]], 'a same-partition read records its one partition, once');
   });
 
   it('skips as not ready when a critical input has no version, naming the table and the partition', () => {
@@ -85,6 +86,14 @@ describe('decide: readiness (§8.1)', () => {
     assert.equal(d.inputs[1]!.status, 'optional-missing');
   });
 
+  it('runs with a warning when an optional input has fewer rows than its min_rows', () => {
+    const five = tinyPlan((s) => { s.processors.player_totals!.reads!['raw.lines'] = { critical: false, min_rows: 5 }; });
+    const d = decideAt(five, candidateFor(five, assetUpdated('raw.box'), 'player_totals'), fresh().version('raw.lines', D, { rows: 3 }));
+    assert.equal(d.kind, 'run');
+    assert.deepEqual(d.warnings, [`optional input raw.lines for ${D} has 3 rows, expected at least 5`]);
+    assert.equal(d.inputs[1]!.status, 'too-few-rows');
+  });
+
   it('runs with a warning when an optional input is past warn_after', () => {
     const d = decideAt(plan, boxArrived(), fresh().version('raw.lines', D, { updatedAt: ago(hours(7)) }));
     assert.equal(d.kind, 'run');
@@ -119,6 +128,20 @@ describe('decide: readiness (§8.1)', () => {
       assert.deepEqual(d.inputs[0]!.partitions, ['2025-11-11', D]);
       assert.deepEqual(d.inputs[0]!.versions, { '2025-11-11': 1, '2025-11-13': 1, [D]: 1 });
       assert.equal(d.inputs[0]!.rows, 60);
+    });
+
+    it('with min_partitions 0, an empty window is not missing: only min_rows holds it back (a first day has no history)', () => {
+      const anyHistory = (minRows?: number) => tinyPlan((s) => {
+        s.processors.player_form!.reads!['analytics.players'] = { window: { days: 4, include_current: true, min_partitions: 0 }, ...(minRows !== undefined ? { min_rows: minRows } : {}) };
+      });
+      const strict = anyHistory();
+      const d = decideAt(strict, requestFor(strict, 'player_form'), state());
+      assert.equal(d.kind, 'skip:not-ready');
+      assert.deepEqual(d.reasons, ['critical input analytics.players (window 2025-11-11..2025-11-15) has 0 rows, needs at least 1']);
+      assert.equal(d.inputs[0]!.status, 'too-few-rows');
+      const lenient = anyHistory(0);
+      const first = decideAt(lenient, requestFor(lenient, 'player_form'), state());
+      assert.deepEqual([first.kind, first.inputs[0]!.status, first.inputs[0]!.versions], ['run', 'ready', {}]);
     });
 
     it('applies min_rows to the whole window', () => {

@@ -25,6 +25,11 @@ describe('decide: backfill stop_after (§8.7)', () => {
     assert.equal(d.kind, 'run');
   });
 
+  it('a stop_after that names no phase of the plan stops nothing', () => {
+    const d = decideAt(plan, requestFor(plan, 'player_form', { backfill: backfill('gold') }), state().versions('analytics.players', window));
+    assert.equal(d.kind, 'run');
+  });
+
   it('does not stop daily runs', () => {
     const d = decideAt(plan, requestFor(plan, 'player_vectors'), state().version('features.form', D));
     assert.equal(d.kind, 'run');

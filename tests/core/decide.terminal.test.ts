@@ -21,6 +21,13 @@ describe('decide: terminal failures', () => {
     assert.deepEqual(d.reasons, [`player_totals failed for good for ${D} after 5 attempt(s): SchemaError: column points missing; replay it from the DLQ or trigger it with --force`]);
   });
 
+  it('says "unknown error" when the failure recorded no error', () => {
+    const attempt = decideAt(plan, boxV(2), inputsAt(2));
+    const d = decideAt(plan, boxV(2), inputsAt(2).attempts({ attempts: 3, terminal: true, fingerprint: attempt.fingerprint }));
+    assert.equal(d.kind, 'skip:terminal');
+    assert.deepEqual(d.reasons, [`player_totals failed for good for ${D} after 3 attempt(s): unknown error; replay it from the DLQ or trigger it with --force`]);
+  });
+
   it('runs again once an input moved (a new fingerprint)', () => {
     const d = decideAt(plan, boxV(3), failedOnV2()(3));
     assert.equal(d.kind, 'run');
