@@ -56,6 +56,37 @@ describe('messages: legacy scraper messages', () => {
   it('are rejected on a topic that does not accept them', () => {
     assert.deepEqual(normalize(plan, 'tiny-raw', legacy()), { ok: false, reason: 'topic tiny-raw does not accept legacy scraper messages (phases declare them with accepts: [legacy])' });
   });
+
+  it('are rejected on a topic the spec does not name (it accepts unified messages only)', () => {
+    assert.deepEqual(normalize(plan, 'elsewhere', legacy()), { ok: false, reason: 'topic elsewhere does not accept legacy scraper messages (phases declare them with accepts: [legacy])' });
+  });
+
+  it('without a status are a success; a record_count that is not a number is no row count', () => {
+    const n = normalize(plan, SCRAPERS, legacy({ status: undefined, record_count: '12' }));
+    assert.ok(n.ok && n.event.type === 'asset_updated', JSON.stringify(n));
+    assert.equal(n.event.status, 'success');
+    assert.equal(n.event.rows, undefined);
+  });
+
+  it('name every collection of the scraper when the path matches none of them', () => {
+    const two = tinyPlan((s) => {
+      s.objects!.reference = { bucket: 'scraped', path: 'ref/{file}.json' };
+      s.processors!.scrape_box!.writes = ['objects/boxscores', 'objects/reference'];
+    });
+    assert.deepEqual(normalize(two, SCRAPERS, legacy({ gcs_path: 'gs://tiny-scraped/misc/x.json' })), { ok: false, reason: 'gcs_path gs://tiny-scraped/misc/x.json matches none of scrape_box\'s collections (objects/boxscores, objects/reference)' });
+  });
+
+  it('need a gcs_path to be one: a name alone does not make a message legacy', () => {
+    const n = normalize(plan, 'tiny-raw', { name: 'boxscore_scraper', processor_name: 'load_box', status: 'success', game_date: '2025-11-14' });
+    assert.ok(n.ok && n.event.type === 'asset_updated', JSON.stringify(n));
+    assert.equal(n.event.origin, 'unified');
+  });
+
+  it('need a scraper name to be one: a unified completion that mentions a gcs_path is still unified', () => {
+    const n = normalize(plan, 'tiny-raw', { processor_name: 'load_box', status: 'success', game_date: '2025-11-14', gcs_path: 'gs://tiny-scraped/box/2025-11-14/g1/x.json' });
+    assert.ok(n.ok && n.event.type === 'asset_updated', JSON.stringify(n));
+    assert.deepEqual([n.event.asset, n.event.origin], ['raw.box', 'unified']);
+  });
 });
 
 describe('messages: unified completions from other systems', () => {
@@ -83,6 +114,35 @@ describe('messages: unified completions from other systems', () => {
   it('ignore failed and no_data completions', () => {
     const n = normalize(plan, 'tiny-raw', unified({ status: 'no_data' }));
     assert.deepEqual(n, { ok: false, ignored: true, reason: 'load_box reported no_data for 2025-11-14: nothing to process' });
+    assert.deepEqual(normalize(plan, 'tiny-raw', unified({ status: 'failed' })), { ok: false, ignored: true, reason: 'load_box reported failed for 2025-11-14: nothing to process' });
+  });
+
+  it('keep a partial completion, and read any other status as a success', () => {
+    for (const [status, read] of [['partial', 'partial'], ['done', 'success']]) {
+      const n = normalize(plan, 'tiny-raw', unified({ status }));
+      assert.equal(n.ok && n.event.type === 'asset_updated' && n.event.status, read, status);
+    }
+  });
+
+  it('are accepted on a topic the spec does not name', () => {
+    assert.equal(normalize(plan, 'elsewhere', unified()).ok, true);
+  });
+
+  it('reject a completion without a partition', () => {
+    assert.deepEqual(normalize(plan, 'tiny-raw', unified({ game_date: undefined })), { ok: false, reason: 'missing the partition: give `partition` or `game_date` as YYYY-MM-DD' });
+    assert.deepEqual(normalize(plan, 'tiny-raw', unified({ game_date: '2025-14-11' })), { ok: false, reason: 'partition "2025-14-11" is not a date (YYYY-MM-DD)' });
+  });
+
+  it('take the declared output over the processor\'s: an undeclared system may report a declared table', () => {
+    const n = normalize(plan, 'tiny-raw', unified({ processor_name: 'somebody_else', output_table: 'lines' }));
+    assert.ok(n.ok && n.event.type === 'asset_updated', JSON.stringify(n));
+    assert.deepEqual([n.event.asset, n.event.processor], ['raw.lines', undefined]);
+  });
+
+  it('make up a correlation id from the sender and partition, and count rows only when record_count is a number', () => {
+    const n = normalize(plan, 'tiny-raw', unified({ execution_id: undefined, record_count: 'many' }));
+    assert.ok(n.ok && n.event.type === 'asset_updated', JSON.stringify(n));
+    assert.deepEqual([n.event.correlationId, n.event.rows], ['ext-load_box-2025-11-14', undefined]);
   });
 
   it('carry backfill flags, and reject a stop_after that names no phase (it would run the whole cascade)', () => {
@@ -95,5 +155,8 @@ describe('messages: unified completions from other systems', () => {
   it('reject a completion of nothing the spec declares', () => {
     const n = normalize(plan, 'tiny-raw', unified({ processor_name: 'somebody_else', output_table: 'nope' }));
     assert.deepEqual(n, { ok: false, reason: 'unified message from "somebody_else": neither output "raw.nope" nor the processor is declared in the spec' });
+    for (const output of [{ output_dataset: undefined, output_table: undefined }, { output_dataset: undefined }, { output_table: undefined }]) {
+      assert.deepEqual(normalize(plan, 'tiny-raw', unified({ processor_name: 'somebody_else', ...output })), { ok: false, reason: 'unified message from "somebody_else": neither output null nor the processor is declared in the spec' }, JSON.stringify(output));
+    }
   });
 });
