@@ -266,8 +266,9 @@ export class WriteBehindWarehouse implements Warehouse, FlushParticipant {
               upserts.push(...encodeRows(p.layout, p.partition, rows));
               continue;
             }
-            const fresh = rows.filter((r) => !p.stored.has(keyOf(p.layout, r)));
-            const known = fresh.length === rows.length ? [] : rows.filter((r) => p.stored.has(keyOf(p.layout, r)));
+            const fresh: PlainRow[] = [];
+            const known: PlainRow[] = [];
+            for (const r of rows) (p.stored.has(keyOf(p.layout, r)) ? known : fresh).push(r);
             if (fresh.length) appends.push(...encodeRows(p.layout, p.partition, fresh));
             if (known.length) upserts.push(...encodeRows(p.layout, p.partition, known));
           }
