@@ -124,6 +124,16 @@ export interface StateTx {
 export interface StateStore {
   /** Runs `fn` in a serializable transaction, retrying it on conflict; all or nothing. */
   transaction<T>(fn: (tx: StateTx) => Promise<T>): Promise<T>;
+  /**
+   * Read-modify-write of ONE document that holds no lock between the read and the write: the write
+   * happens only if the document is still as read (compare-and-set), and `fn` runs again on the new
+   * value when it is not. For frequent small updates such as a lease's heartbeat: a Firestore
+   * transaction locks what it reads until it commits, so a process killed between the two would leave
+   * the document unwritable until Firestore expires the transaction, about a minute later, and the
+   * reconciler could not take the lease back. `fn` returns the new document, or undefined to write
+   * nothing; resolves to what was written (undefined when nothing was).
+   */
+  swap<T extends object>(collection: Collection, id: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined>;
   get<T>(collection: Collection, id: string): Promise<T | undefined>;
   query<T>(collection: Collection, filter: Filter): Promise<T[]>;
   close(): Promise<void>;

@@ -50,19 +50,19 @@ export async function runCandidate(host: EngineHost, cand: Candidate): Promise<C
   return execute(host, decided, p, decision, executionId, correlationId, attempt);
 }
 
-/** Renew the lease every third of its life while the run is alive; a renewal that finds another holder fences the run. */
+/**
+ * Renew the lease every third of its life while the run is alive; a renewal that finds another holder
+ * fences the run. A swap, not a transaction: the heartbeat is most of what a long run does with its
+ * lease, so it is where a killed process most likely dies, and a transaction killed between its read
+ * and its commit would leave the lease locked (Firestore) until the reconciler's reclaim times out.
+ */
 function heartbeat(host: EngineHost, p: ProcessorPlan, partition: string, executionId: string, ac: AbortController): () => void {
   const leaseId = ids.lease(p.name, partition);
   const timer = setInterval(() => {
     void host.backends.state
-      .transaction(async (tx) => {
-        const l = await tx.get<Lease>('leases', leaseId);
-        // An expired lease is not revived: another runner may already be taking it over.
-        if (!l || l.token !== executionId || l.expiresAt <= host.now()) return false;
-        tx.set('leases', leaseId, { ...l, expiresAt: host.now() + host.leaseTtlMs });
-        return true;
-      })
-      .then((ok) => ok || ac.abort(new LeaseLostError(`lease of ${p.name}/${partition} was taken over`)))
+      // An expired lease is not revived: another runner may already be taking it over.
+      .swap<Lease>('leases', leaseId, (l) => (!l || l.token !== executionId || l.expiresAt <= host.now() ? undefined : { ...l, expiresAt: host.now() + host.leaseTtlMs }))
+      .then((renewed) => renewed || ac.abort(new LeaseLostError(`lease of ${p.name}/${partition} was taken over`)))
       .catch(() => undefined);
   }, Math.max(50, Math.floor(host.leaseTtlMs / 3)));
   timer.unref?.();

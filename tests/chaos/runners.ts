@@ -106,6 +106,14 @@ export class Runner {
         this.point('after-commit');
         return r;
       },
+      swap: async (c, id, fn) => {
+        this.check();
+        this.point('before-commit');
+        const r = await inner.swap(c, id, fn);
+        this.check();
+        this.point('after-commit');
+        return r;
+      },
       get: async (c, id) => (this.check(), inner.get(c, id)),
       query: async (c, f) => (this.check(), inner.query(c, f)),
       close: async () => undefined,

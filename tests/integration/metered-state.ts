@@ -113,6 +113,27 @@ export class MeteredState implements StateStore {
     });
   }
 
+  async swap<T extends object>(collection: Collection, id: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    this.alive();
+    const s = this.stats(callSite());
+    s.calls++;
+    const out = await this.inner.swap<T>(collection, id, (cur) => {
+      // Each attempt: one read, and (when fn writes) one precondition write.
+      s.attempts++;
+      s.rpcs++;
+      s.reads++;
+      const next = fn(cur);
+      // A killed process never reaches its write.
+      if (next !== undefined) this.alive();
+      return next;
+    });
+    if (out !== undefined) {
+      s.rpcs++;
+      s.writes++;
+    }
+    return out;
+  }
+
   async get<T>(collection: Collection, id: string): Promise<T | undefined> {
     this.alive();
     const s = this.stats(callSite());

@@ -28,7 +28,7 @@
 // read), writes = documents set or deleted by committed transactions, queries, batchGets = batched
 // reads inside transactions, transactions = calls,
 // attempts = runs of fn (retries included), commits = committed transactions.
-import { Firestore, type DocumentReference, type Query, type Transaction } from '@google-cloud/firestore';
+import { FieldPath, FieldValue, Firestore, type DocumentReference, type Query, type Transaction } from '@google-cloud/firestore';
 import type { Collection, DocKey, Filter, StateStore, StateTx } from '../../ports.js';
 import { decodeId, encodeId, fromFirestore, toFirestore } from './firestore-encoding.js';
 import { compareForFilter, overlayWrites } from '../filter.js';
@@ -130,6 +130,44 @@ export class FirestoreStateStore implements StateStore {
     this.counts.commits++;
     this.counts.writes += last?.writes.size ?? 0;
     return result;
+  }
+
+  /**
+   * A compare-and-set on the document's update time, outside any transaction: a plain read, then a
+   * write with a precondition (`lastUpdateTime` when the document exists, `exists: false` when it does
+   * not). Nothing is locked in between, so a process killed there leaves the document free; a
+   * concurrent change fails the precondition and `fn` runs again on what is stored now.
+   */
+  async swap<T extends object>(collection: Collection, id: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    const ref = this.ref(collection, id);
+    for (let attempt = 1; ; attempt++) {
+      this.counts.attempts++;
+      const snap = await ref.get();
+      this.counts.reads++;
+      const current = fromFirestore<T>(snap.data());
+      const next = fn(current === undefined ? undefined : structuredClone(current));
+      if (next === undefined) return undefined;
+      const data = toFirestore(next, `state ${collection}/${id}`);
+      try {
+        if (!snap.exists) await ref.create(data);
+        else {
+          // The whole document replaced: every field of the new one, and a delete of each field it dropped.
+          const fields: unknown[] = [];
+          for (const [k, v] of Object.entries(data)) fields.push(new FieldPath(k), v);
+          for (const k of Object.keys(snap.data() ?? {})) if (!(k in data)) fields.push(new FieldPath(k), FieldValue.delete());
+          const [first, value, ...rest] = fields;
+          await ref.update(first as FieldPath, value, ...rest, { lastUpdateTime: snap.updateTime! });
+        }
+        this.counts.writes++;
+        this.counts.commits++;
+        return JSON.parse(JSON.stringify(next)) as T;
+      } catch (e) {
+        // FAILED_PRECONDITION (changed since read), ALREADY_EXISTS (created since read), ABORTED (contention).
+        const code = (e as { code?: number }).code;
+        if ((code === 9 || code === 6 || code === 10) && attempt < this.maxAttempts) continue;
+        throw e;
+      }
+    }
   }
 
   async get<T>(collection: Collection, id: string): Promise<T | undefined> {

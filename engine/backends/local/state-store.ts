@@ -17,6 +17,7 @@ import type { DuckDBAppender } from '@duckdb/node-api';
 import { openDuckDb, type DuckConn, type DuckDb } from './duckdb.js';
 import { overlayWrites } from '../filter.js';
 import { filterSql } from './state-filter.js';
+import { swapInTransaction } from '../swap.js';
 
 const TABLE = '_pipeline.state_docs';
 /** Keys per IN-list statement when reading documents. */
@@ -208,6 +209,10 @@ export class DuckDbStateStore implements StateStore {
       'CREATE SCHEMA IF NOT EXISTS _pipeline',
       `CREATE TABLE IF NOT EXISTS ${TABLE} (key VARCHAR PRIMARY KEY, collection VARCHAR NOT NULL, id VARCHAR NOT NULL, doc JSON NOT NULL)`,
     ]);
+  }
+
+  swap<T extends object>(collection: Collection, id: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    return swapInTransaction(this, collection, id, fn);
   }
 
   async transaction<T>(fn: (tx: StateTx) => Promise<T>): Promise<T> {

@@ -17,6 +17,7 @@ import type { Collection, Filter, StateStore, StateTx } from '../../ports.js';
 import { MemoryStateStore } from '../memory/state-store.js';
 import type { DuckConn } from './duckdb.js';
 import type { DuckDbStateStore, PersistWrite } from './state-store.js';
+import { swapInTransaction } from '../swap.js';
 
 type Write = [Collection, string, unknown | undefined];
 
@@ -79,6 +80,10 @@ export class WriteBehindStateStore implements StateStore, Flusher {
 
   schedule(): void {
     this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.flushMs);
+  }
+
+  swap<T extends object>(collection: Collection, id: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    return swapInTransaction(this, collection, id, fn);
   }
 
   async transaction<T>(fn: (tx: StateTx) => Promise<T>): Promise<T> {

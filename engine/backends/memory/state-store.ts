@@ -5,6 +5,7 @@ import type { Collection, Filter, StateStore, StateTx } from '../../ports.js';
 import { filterDocs, overlayWrites, type FilterHit } from '../filter.js';
 import { EqualityIndexes } from './equality-index.js';
 import { Mutex } from './mutex.js';
+import { swapInTransaction } from '../swap.js';
 
 export class MemoryStateStore implements StateStore {
   private readonly data = new Map<Collection, Map<string, unknown>>();
@@ -19,6 +20,10 @@ export class MemoryStateStore implements StateStore {
     let m = this.data.get(c);
     if (!m) this.data.set(c, (m = new Map()));
     return m;
+  }
+
+  swap<T extends object>(collection: Collection, id: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    return swapInTransaction(this, collection, id, fn);
   }
 
   async transaction<T>(fn: (tx: StateTx) => Promise<T>): Promise<T> {
