@@ -1,5 +1,5 @@
 // `npm run bench [-- name ...]`: runs the benchmarks and records each in BENCHMARKS.md.
-// Names: engine, service, nba, peers. No timing assertions live in tests; targets are checked here.
+// Names: engine, service, nba, startup, peers. No timing assertions live in tests; targets are checked here.
 // Flags: --quick (peers: few rounds, under ~3 minutes), --rounds=N (peers).
 import { record, render, type Result } from './lib.js';
 
@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<Result>> = {
   engine: async () => (await import('./engine.bench.js')).engineBench(),
   service: async () => (await import('./service.bench.js')).serviceBench(),
   nba: async () => (await import('./nba.bench.js')).nbaBench(),
+  startup: async () => (await import('./startup.bench.js')).startupBench(),
   peers: async () => (await import('./peers.bench.js')).peersBench({ quick: flags.includes('--quick'), rounds: rounds ? Number(rounds.slice(9)) : undefined }),
 };
 
@@ -26,7 +27,7 @@ if (unknown.length) {
   process.exit(2);
 }
 // peers starts PostgreSQL and Redis (and may apt-get them): only when named.
-const DEFAULT = ['engine', 'service', 'nba'];
+const DEFAULT = ['engine', 'service', 'nba', 'startup'];
 for (const name of wanted.length ? wanted : DEFAULT) {
   process.stderr.write(`running ${name}…\n`);
   const r = await BENCHES[name]!();

@@ -3,10 +3,8 @@
 // A spec with schema errors is still handed on, cut down to the part that passed (recover.ts).
 import { isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { SourceMap, type PathSeg } from './source-map.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
 import { schemaDiagnostics } from './check-schema.js';
-import { PIPELINE_SCHEMA } from './schema.js';
+import { schemaValidator } from './schema-validator.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { Recovery, recoverSpec, UNNAMED_KEY } from './recover.js';
 import type { RawSpec } from './types.js';
@@ -22,13 +20,6 @@ export interface Loaded {
   diagnostics: Diagnostic[];
   /** What the schema errors cut from `spec`, for the later checks to skip the consequences of. */
   recovery: Recovery;
-}
-
-let validator: ValidateFunction | undefined;
-function validate(): ValidateFunction {
-  // verbose: errors carry their parent schema (allowed keys for did-you-mean, descriptions for hints).
-  validator ??= new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(PIPELINE_SCHEMA);
-  return validator;
 }
 
 /** Parse and schema-check spec text. */
@@ -83,7 +74,7 @@ export function loadSpecText(text: string, file = 'pipeline.yaml'): Loaded {
       'write top-level `key: value` lines: version, name, partition, datasets, phases, processors'));
     return { source, diagnostics, recovery };
   }
-  const check = validate();
+  const check = schemaValidator();
   if (check(data)) return { spec: data as RawSpec, source, diagnostics, recovery };
   const errors = [...(check.errors ?? [])];
   diagnostics.push(...schemaDiagnostics(errors, source, data));

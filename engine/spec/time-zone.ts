@@ -2,13 +2,21 @@
 // against the zones this Node knows, with a did-you-mean from the same list.
 import { didYouMean } from './diagnostics.js';
 
+const checked = new Map<string, boolean>();
+
+/** Whether Node knows the zone (remembered: a spec names the same few zones many times, ~1 ms each). */
 export function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let ok = checked.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    checked.set(tz, ok);
   }
+  return ok;
 }
 
 let zones: string[] | undefined;

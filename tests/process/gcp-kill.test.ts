@@ -52,7 +52,7 @@ describe('two serve --backend gcp processes, one killed mid-run', integrationOpt
     await emu?.stop();
   });
 
-  it('heal through the scheduled reconcile: the cascade completes, every output once, the gate once, the source once', { timeout: 160_000 }, async () => {
+  it('heal through the scheduled reconcile: the cascade completes, every output once, the gate once, the source once', { timeout: 170_000 }, async () => {
     const world = await startHealWorld(emu, 'heal', { leaseTtl: '6s' });
     let scheduler: ReturnType<typeof schedulerReconcile> | undefined;
     try {
@@ -65,7 +65,7 @@ describe('two serve --backend gcp processes, one killed mid-run', integrationOpt
       const survivor = children.find((c) => c !== victim)!;
 
       // No manual call: the scheduled reconcile and the pushes alone must finish the cascade.
-      await world.waitHealed(90_000, survivor);
+      await world.waitHealed(100_000, survivor);
       const healedMs = Date.now() - killedAt;
       await world.assertExactlyOnce(survivor);
       assert.ok(survivor.out.some((l) => /"event":"lease:reclaimed"/.test(l)), 'the survivor reclaimed the lease in a scheduled reconcile pass');
