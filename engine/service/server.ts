@@ -13,6 +13,7 @@ import { reconcile } from '../runtime/reconciler.js';
 import type { RunRecord } from '../runtime/run.js';
 import { tickSchedule } from '../runtime/schedules.js';
 import { pushHandler } from './events.js';
+import { coalesced } from './coalesce.js';
 import { createApp, HttpError, METHODS, type HttpLimits, type Route } from './http.js';
 import { pageRoutes } from './page/routes.js';
 import type { ServiceLogger } from './log.js';
@@ -97,6 +98,8 @@ export function createService(opts: ServiceOptions): Service {
     return d;
   };
 
+  const reconcileOnce = coalesced(() => reconcile(engine));
+
   const routes: Route[] = [
     {
       method: 'POST', url: '/events/:topic',
@@ -117,7 +120,7 @@ export function createService(opts: ServiceOptions): Service {
       },
     },
     { method: 'POST', url: '/trigger', schema: { body: TRIGGER_BODY }, handler: async (req, reply) => reply.code(202).send(await trigger(engine, req.body)) },
-    { method: 'POST', url: '/reconcile', handler: async (_req, reply) => reply.send(await reconcile(engine)) },
+    { method: 'POST', url: '/reconcile', handler: async (_req, reply) => reply.send(await reconcileOnce()) },
     { method: 'GET', url: '/status', readOnly: true, handler: async (req, reply) => reply.send(await status(engine, dateParam(req.query as Query))) },
     {
       method: 'GET', url: '/runs/:id', readOnly: true,
