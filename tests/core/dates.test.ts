@@ -61,6 +61,50 @@ describe('dates: time zones around DST', () => {
     assert.equal(zoneOffsetMinutes(at('2025-11-15T12:00:00Z'), 'UTC'), 0);
   });
 
+  it('zoneOffsetMinutes (remembered per quarter hour) answers as Intl does at every instant, asked twice, near changes and between them', () => {
+    // An independent reading of Intl's local time, for the comparison.
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const intl = (ms: number, timeZone: string) => {
+      let f = formats.get(timeZone);
+      if (!f) formats.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })));
+      const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
+      return Math.round((Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / 1000) * 1000) / 60000);
+    };
+    // Zones with hour, half-hour (Lord Howe changes by 30 minutes) and quarter-hour offsets, and none;
+    // and Monrovia in 1972, whose change (-0:44:30 to UTC, at 00:44:30Z) falls inside a quarter hour.
+    const zones: Array<[string, string, string]> = [
+      ...[NY, 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'UTC'].map((z): [string, string, string] => [z, '2024-01-01', '2027-01-01']),
+      ['Africa/Monrovia', '1971-06-01', '1972-06-01'],
+    ];
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    let changes = 0;
+    for (const [tz, fromDay, toDay] of zones) {
+      const from = at(`${fromDay}T00:00:00Z`);
+      const span = at(`${toDay}T00:00:00Z`) - from;
+      // Each change of the span (months apart), found by stepping days and bisecting to the second.
+      const instants: number[] = [];
+      for (let t = from; t < from + span; t += 86_400_000) {
+        if (intl(t, tz) === intl(t + 86_400_000, tz)) continue;
+        let lo = t;
+        let hi = t + 86_400_000;
+        while (hi - lo > 1000) {
+          const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+          if (intl(mid, tz) === intl(t, tz)) lo = mid;
+          else hi = mid;
+        }
+        changes++;
+        for (const d of [-900_001, -1000, -1, 0, 1, 999, 1000, 450_000, 899_999, 900_000]) instants.push(hi + d);
+      }
+      for (let i = 0; i < 300; i++) instants.push(from + Math.floor(random() * span));
+      for (const ms of [...instants, ...instants]) assert.equal(zoneOffsetMinutes(ms, tz), intl(ms, tz), `${tz} at ${iso(ms)}`);
+    }
+    // Inside the quarter of Monrovia's change: first after it, then before it (a quarter remembered whole would answer wrong).
+    for (const t of ['1972-01-07T00:44:40Z', '1972-01-07T00:44:20Z', '1972-01-07T00:30:00Z', '1972-01-07T00:44:59Z'])
+      assert.equal(zoneOffsetMinutes(at(t), 'Africa/Monrovia'), intl(at(t), 'Africa/Monrovia'), t);
+    assert.ok(changes >= 20, `the span has DST changes to test (${changes})`);
+  });
+
   it('localDate turns at local midnight, in standard and in daylight time', () => {
     assert.equal(localDate(at('2025-11-16T04:59:59Z'), NY), '2025-11-15');
     assert.equal(localDate(at('2025-11-16T05:00:00Z'), NY), '2025-11-16');
