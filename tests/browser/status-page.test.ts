@@ -108,8 +108,14 @@ describe('the status page in chromium', { skip: !haveChromium && !process.env.CI
       mkdirSync(path.join(ROOT, '.pipeline'), { recursive: true });
       await page.screenshot({ path: path.join(ROOT, '.pipeline', 'status-page.png') });
 
-      // Fix the bug, replay the dead letter from the page: totals runs again and succeeds.
+      // Fix the bug, replay the dead letter from the page: totals runs again and succeeds. The answer
+      // is held back past a poll (2 s), which rebuilds the panel while the request is out: the result
+      // must still show (as on a busy service, where this first failed).
       broken = false;
+      await page.route('**/dlq/replay', async (route) => {
+        await new Promise((r) => setTimeout(r, 4500));
+        await route.continue();
+      });
       await page.click('#panel .dlq button.replay');
       await page.waitForSelector('#panel .replay-result:has-text("replayed 1 dead letter")', { timeout: 20_000 }).catch(async () => {
         throw new Error(`replay result: ${await page.textContent('#panel .replay-result')}`);

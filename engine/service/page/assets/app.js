@@ -4,7 +4,9 @@
 // Plain DOM, no framework; everything a server sent is set as text, never as HTML.
 const SVG = 'http://www.w3.org/2000/svg';
 const POLL_MS = 2000;
-const ui = { meta: null, date: '', status: null, open: null, scale: 1, timer: 0, nodes: new Map() };
+// replays: the outcome of each dead letter's replay, by id. The panel is rebuilt on every poll, so an
+// answer written only into the span that was clicked would be lost when a poll lands mid-request.
+const ui = { meta: null, date: '', status: null, open: null, scale: 1, timer: 0, nodes: new Map(), replays: new Map() };
 const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function h(tag, attrs = {}, ...children) {
@@ -195,21 +197,27 @@ async function showTrace(id, into) {
   }
 }
 
-async function replay(d, out) {
+function replayResult(id, text) {
+  ui.replays.set(id, text);
+  for (const el of document.querySelectorAll('#panel .dlq')) if (el.getAttribute('data-id') === id) el.querySelector('.replay-result').textContent = text;
+}
+
+async function replay(d) {
   if (!window.confirm(`Replay dead letter ${d.id} (${d.topic})? It goes through the same dedup and gates as any delivery.`)) return;
+  replayResult(d.id, 'replaying…');
   try {
     const r = await getJSON('/dlq/replay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: [d.id], confirm: true }) });
-    out.textContent = `replayed ${r.replayed} dead letter(s)${r.skipped.length ? `; ${r.skipped.map((x) => `${x.id}: ${x.reason}`).join('; ')}` : ''}`;
+    replayResult(d.id, `replayed ${r.replayed} dead letter(s)${r.skipped.length ? `; ${r.skipped.map((x) => `${x.id}: ${x.reason}`).join('; ')}` : ''}`);
     refresh();
   } catch (e) {
-    out.textContent = `replay refused: ${e.message}`;
+    replayResult(d.id, `replay refused: ${e.message}`);
   }
 }
 
 function dlqView(d) {
-  const out = h('span', { class: 'replay-result', 'aria-live': 'polite' });
+  const out = h('span', { class: 'replay-result', 'aria-live': 'polite' }, ui.replays.get(d.id));
   return h('div', { class: 'dlq', 'data-id': d.id }, h('div', {}, h('strong', {}, `dead letter ${d.id}`), ` on ${d.topic}, ${d.attempts} attempt(s), ${when(d.deadAt)}${d.replayedAt ? `, replayed ${when(d.replayedAt)}` : ''}`),
-    h('pre', {}, d.reason), d.replayedAt ? null : h('button', { type: 'button', class: 'danger replay', onclick: () => replay(d, out) }, 'replay…'), ' ', out);
+    h('pre', {}, d.reason), d.replayedAt ? null : h('button', { type: 'button', class: 'danger replay', onclick: () => replay(d) }, 'replay…'), ' ', out);
 }
 
 async function renderPanel() {
