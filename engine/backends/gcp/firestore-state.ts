@@ -76,6 +76,9 @@ interface BufferedWrite {
 
 const key = (collection: string, id: string) => `${collection}/${id}`;
 
+/** gRPC codes on which a swap reads again: ALREADY_EXISTS (created since read), FAILED_PRECONDITION (changed since read), ABORTED (contention). */
+const SWAP_AGAIN = new Set([6, 9, 10]);
+
 export class FirestoreStateStore implements StateStore {
   readonly firestore: Firestore;
   private readonly prefix: string;
@@ -144,17 +147,18 @@ export class FirestoreStateStore implements StateStore {
       this.counts.attempts++;
       const snap = await ref.get();
       this.counts.reads++;
-      const current = fromFirestore<T>(snap.data());
-      const next = fn(current === undefined ? undefined : structuredClone(current));
+      const stored = snap.data();
+      // fromFirestore builds a fresh value: fn may change it without touching the snapshot.
+      const next = fn(fromFirestore<T>(stored));
       if (next === undefined) return undefined;
       const data = toFirestore(next, `state ${collection}/${id}`);
       try {
-        if (!snap.exists) await ref.create(data);
+        if (!stored) await ref.create(data);
         else {
           // The whole document replaced: every field of the new one, and a delete of each field it dropped.
           const fields: unknown[] = [];
           for (const [k, v] of Object.entries(data)) fields.push(new FieldPath(k), v);
-          for (const k of Object.keys(snap.data() ?? {})) if (!(k in data)) fields.push(new FieldPath(k), FieldValue.delete());
+          for (const k of Object.keys(stored)) if (!(k in data)) fields.push(new FieldPath(k), FieldValue.delete());
           const [first, value, ...rest] = fields;
           await ref.update(first as FieldPath, value, ...rest, { lastUpdateTime: snap.updateTime! });
         }
@@ -162,9 +166,7 @@ export class FirestoreStateStore implements StateStore {
         this.counts.commits++;
         return JSON.parse(JSON.stringify(next)) as T;
       } catch (e) {
-        // FAILED_PRECONDITION (changed since read), ALREADY_EXISTS (created since read), ABORTED (contention).
-        const code = (e as { code?: number }).code;
-        if ((code === 9 || code === 6 || code === 10) && attempt < this.maxAttempts) continue;
+        if (SWAP_AGAIN.has((e as { code?: number }).code ?? -1) && attempt < this.maxAttempts) continue;
         throw e;
       }
     }
