@@ -48,6 +48,17 @@ describe('the fault harness', () => {
     });
   }
 
+  // Found by a 3,000-seed run on 2026-12-07 (seeds 40000–42999 on memory, 1 failing), and failing on the
+  // previous stop's main as well, so older than that stop's changes: a terminal write-then-throw of the
+  // stage member f1, then crashes, a late update and a retryable failure of f1, leave f1's and
+  // report's pending records open and stage `build` halted at level 1 of epoch 1; 2025-06-02's outputs
+  // are never written. Not fixed yet: a todo, so it runs and reports on every suite run without failing
+  // it. Replay: npm run chaos -- --seed 42419 --backend memory --trace
+  it('seed 42419 on memory (open bug: a stage halted at level 1 after a terminal then a retryable failure of its member)', { todo: 'not fixed yet (RELIABILITY.md)' }, async () => {
+    const bad = await seeds('memory', [42419]);
+    assert.deepEqual(bad, [], bad.join('\n'));
+  });
+
   // The NBA reference pipeline's real modules over the sample source: slower (about 12 s a seed on
   // memory), so CI runs a few; `npm run chaos -- --pipeline nba --count N` runs more.
   it('NBA pipeline: 2 seeded schedules on memory and 1 on DuckDB, 0 violations', async () => {
